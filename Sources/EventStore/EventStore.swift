@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+
+/// The append-only event log in PostgreSQL: streams with versions, idempotent appends, reads in
+/// stream order and in global order. Cheap to copy; share one per process.
+public struct EventStore: Sendable {
+    /// The pool every operation runs on.
+    public let pool: PostgresPool
+    let wakeUps: WakeUpSender
+    let logger: Logger
+
+    /// The NOTIFY channel that wakes subscribers after appends (a hint only; they always re-query).
+    public static let notificationChannel = "overstap_events"
+
+    /// Creates a store on `pool`; the schema comes from `sql/` through `Migrator`.
+    public init(pool: PostgresPool, logger: Logger = Logger(label: "overstap.eventstore")) {
+        self.pool = pool
+        self.wakeUps = WakeUpSender()
+        self.logger = logger
+    }
+
+    /// Appends `events` to `stream` atomically if the stream is where `expected` says.
+    ///
+    /// A retry whose event ids are already stored (same stream, types and order) writes nothing and
+    /// returns the original result. Throws `EventStoreError.wrongExpectedVersion` when another writer
+    /// got there first, and `.eventIDsReused` when the ids belong to other events.
+    @discardableResult
+    public func append(to stream: String, expected: ExpectedVersion, _ events: [NewEvent]) async throws
+        -> AppendResult
+    {
+        guard !events.isEmpty else { throw EventStoreError.emptyAppend }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let metadata = try events.map { String(decoding: try encoder.encode($0.metadata), as: UTF8.self) }
+        let rows: PostgresRows
+        do {
+            rows = try await pool.query(
+                """
+                SELECT stream_version, position, transaction_id::text AS transaction_id
+                FROM append_events(\(stream), \(expected.bind), \(events.map(\.id))::uuid[],
+                    \(events.map(\.type))::text[], \(events.map(\.schemaVersion))::integer[],
+                    \(events.map(\.data))::jsonb[], \(metadata)::jsonb[], \(events.map(\.occurredAt))::timestamptz[])
+                """)
+        } catch let error as PostgresError {
+            throw Self.storeError(error, stream: stream, expected: expected)
+        }
+        let result = AppendResult(
+            streamVersion: try rows.last!.decode("stream_version"),
+            positions: try rows.map { try Self.globalPosition($0) })
+        await wakeSubscribers()
+        return result
+    }
+
+    /// The events of `stream` from `version` on (1 is the first), in stream order.
+    public func readStream(_ stream: String, from version: Int64 = 1, limit: Int = Int(Int32.max)) async throws
+        -> [RecordedEvent]
+    {
+        let rows = try await pool.query(
+            """
+            SELECT \(unsafeRaw: Self.columns) FROM events
+            WHERE stream_id = \(stream) AND stream_version >= \(version)
+            ORDER BY stream_version LIMIT \(limit)
+            """)
+        return try rows.map(Self.recordedEvent)
+    }
+
+    /// Up to `limit` committed events after `position`, in global order. Only events of finished
+    /// transactions are returned, so a later call never finds one before a position already seen.
+    public func readAll(after position: GlobalPosition, limit: Int) async throws -> [RecordedEvent] {
+        try await pool.withConnection { try await Self.readAll(after: position, limit: limit, on: $0) }
+    }
+
+    static func readAll(after position: GlobalPosition, limit: Int, on connection: PostgresConnection)
+        async throws -> [RecordedEvent]
+    {
+        // pg_current_snapshot() is the statement's own snapshot, so every transaction below its
+        // xmin has committed (and is visible to this statement) or aborted.
+        let rows = try await connection.query(
+            """
+            SELECT \(unsafeRaw: columns) FROM events
+            WHERE (transaction_id, position) > (\(position.transactionID)::xid8, \(position.position))
+              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY transaction_id, position LIMIT \(limit)
+            """)
+        return try rows.map(recordedEvent)
+    }
+
+    /// The number of events stored.
+    public func count() async throws -> Int {
+        try await pool.query("SELECT count(*) AS n FROM events").first!.decode("n")
+    }
+
+    // MARK: Rows
+
+    private static let columns = """
+        position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type,
+        schema_version, data::text AS data, metadata::text AS metadata, occurred_at, recorded_at
+        """
+
+    static func globalPosition(_ row: PostgresRow) throws -> GlobalPosition {
+        GlobalPosition(transactionID: try row.decode("transaction_id"), position: try row.decode("position"))
+    }
+
+    static func recordedEvent(_ row: PostgresRow) throws -> RecordedEvent {
+        let metadata = try row.decode("metadata", as: String.self)
+        return RecordedEvent(
+            globalPosition: try globalPosition(row),
+            streamID: try row.decode("stream_id"),
+            streamVersion: try row.decode("stream_version"),
+            id: try row.decode("event_id"),
+            type: try row.decode("event_type"),
+            schemaVersion: try row.decode("schema_version"),
+            data: try row.decode("data"),
+            metadata: try JSONDecoder().decode(EventMetadata.self, from: Data(metadata.utf8)),
+            occurredAt: try row.decode("occurred_at"),
+            recordedAt: try row.decode("recorded_at"))
+    }
+
+    static func storeError(_ error: PostgresError, stream: String, expected: ExpectedVersion) -> Error {
+        switch error.sqlState {
+        case "ES001":
+            return EventStoreError.wrongExpectedVersion(
+                stream: stream, expected: expected, actual: error.detail.flatMap { Int64($0) } ?? -1)
+        case "ES002":
+            return EventStoreError.eventIDsReused(stream: stream)
+        default:
+            return error
+        }
+    }
+
+    /// Sends the wake-up NOTIFY outside the append's transaction (a NOTIFY inside it would
+    /// serialise all appending commits on PostgreSQL's notify queue lock).
+    private func wakeSubscribers() async {
+        guard await wakeUps.claim() else { return }
+        repeat {
+            do {
+                try await pool.query("SELECT pg_notify(\(Self.notificationChannel), '')")
+            } catch {
+                logger.debug("wake-up notify failed; subscribers fall back to polling", metadata: ["error": "\(error)"])
+            }
+        } while await wakeUps.finishedShouldRepeat()
+    }
+}
+
+/// Coalesces wake-ups: while one NOTIFY is on its way, further appends only ask for one more.
+actor WakeUpSender {
+    private var sending = false
+    private var requested = false
+
+    /// True when the caller should send; otherwise the current sender will send once more.
+    func claim() -> Bool {
+        if sending {
+            requested = true
+            return false
+        }
+        sending = true
+        return true
+    }
+
+    /// True when appends arrived while sending, so the sender must send again.
+    func finishedShouldRepeat() -> Bool {
+        if requested {
+            requested = false
+            return true
+        }
+        sending = false
+        return false
+    }
+}

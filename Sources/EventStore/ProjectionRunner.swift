@@ -1,0 +1,108 @@
+import Logging
+
+/// A read model kept up to date from the log. The runner calls it inside the transaction that
+/// also moves its checkpoint, so a crash never applies an event twice or loses one.
+public protocol Projection: Sendable {
+    /// Unique name; also the key of its checkpoint.
+    var name: String { get }
+    /// Empties the read model before a rebuild from position 0.
+    func reset(in connection: PostgresConnection) async throws
+    /// Applies events in global order.
+    func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws
+}
+
+/// Feeds one projection: catches up from its checkpoint, follows new events, or rebuilds it.
+/// Several runners of the same projection (two service instances) take turns through an
+/// advisory lock and never apply an event twice.
+public struct ProjectionRunner: Sendable {
+    /// The store read from.
+    public let store: EventStore
+    /// The projection fed.
+    public let projection: any Projection
+    /// Events applied per transaction.
+    public let pageSize: Int
+
+    /// Creates a runner.
+    public init(store: EventStore, projection: any Projection, pageSize: Int = 1000) {
+        self.store = store
+        self.projection = projection
+        self.pageSize = pageSize
+    }
+
+    /// Applies every committed event after the checkpoint; returns how many.
+    @discardableResult
+    public func catchUp() async throws -> Int {
+        var total = 0
+        while true {
+            let applied = try await store.pool.withTransaction { try await applyNextPage(on: $0) }
+            if applied == 0 { return total }
+            total += applied
+        }
+    }
+
+    /// Catches up, then follows new events until the task is cancelled.
+    public func run(pollInterval: Duration = .seconds(1)) async throws {
+        try await store.follow(pollInterval: pollInterval) {
+            let applied = try await store.pool.withTransaction { try await applyNextPage(on: $0) }
+            return applied == 0 ? .caughtUp : .more
+        }
+    }
+
+    /// Empties the read model and replays the log from position 0 in one transaction, so readers
+    /// see the old model until the new one is complete; then catches up. Returns events applied.
+    @discardableResult
+    public func rebuild() async throws -> Int {
+        let replayed = try await store.pool.withTransaction { connection in
+            try await lock(connection)
+            try await projection.reset(in: connection)
+            try await saveCheckpoint(.start, on: connection)
+            var total = 0
+            while case let applied = try await applyNextPage(on: connection, locked: true), applied > 0 {
+                total += applied
+            }
+            return total
+        }
+        return replayed + (try await catchUp())
+    }
+
+    /// Where the projection has got to.
+    public func checkpoint() async throws -> GlobalPosition {
+        try await store.pool.withConnection { try await loadCheckpoint(on: $0) }
+    }
+
+    // MARK: Steps
+
+    private func applyNextPage(on connection: PostgresConnection, locked: Bool = false) async throws -> Int {
+        if !locked { try await lock(connection) }
+        let checkpoint = try await loadCheckpoint(on: connection)
+        let page = try await EventStore.readAll(after: checkpoint, limit: pageSize, on: connection)
+        guard let last = page.last else { return 0 }
+        try await projection.apply(page, in: connection)
+        try await saveCheckpoint(last.globalPosition, on: connection)
+        return page.count
+    }
+
+    private func lock(_ connection: PostgresConnection) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(\("projection:" + projection.name), 0))")
+    }
+
+    private func loadCheckpoint(on connection: PostgresConnection) async throws -> GlobalPosition {
+        let rows = try await connection.query(
+            """
+            SELECT transaction_id::text AS transaction_id, position
+            FROM projection_checkpoints WHERE name = \(projection.name)
+            """)
+        return try rows.first.map(EventStore.globalPosition) ?? .start
+    }
+
+    private func saveCheckpoint(_ position: GlobalPosition, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO projection_checkpoints (name, transaction_id, position)
+            VALUES (\(projection.name), \(position.transactionID)::xid8, \(position.position))
+            ON CONFLICT (name) DO UPDATE
+            SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, updated_at = now()
+            """)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Where and how to connect: a libpq URL (`postgresql://user@host:5432/db`) or keyword string,
+/// plus overrides that win over what the URL says.
+public struct PostgresConfiguration: Sendable {
+    /// The connection URL or keyword/value string, as in `DATABASE_URL`.
+    public var url: String
+    /// The database to use instead of the URL's.
+    public var database: String?
+    /// A role to `SET ROLE` to right after connecting (the application role without UPDATE/DELETE).
+    public var role: String?
+    /// Seconds libpq waits for a connection before giving up (so an unreachable host never hangs).
+    public var connectTimeoutSeconds: Int
+    /// Shown in `pg_stat_activity`.
+    public var applicationName: String
+
+    /// Creates a configuration.
+    public init(
+        url: String, database: String? = nil, role: String? = nil,
+        connectTimeoutSeconds: Int = 10, applicationName: String = "overstap"
+    ) {
+        self.url = url
+        self.database = database
+        self.role = role
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.applicationName = applicationName
+    }
+
+    /// The same server with another database.
+    public func with(database: String) -> PostgresConfiguration {
+        var copy = self
+        copy.database = database
+        return copy
+    }
+
+    /// Keyword/value pairs for `PQconnectdbParams` (with `expand_dbname`): the URL first, so that
+    /// the later entries override it; libpq treats only the first `dbname` as a URL.
+    var keywordValuePairs: [(String, String)] {
+        var pairs = [("dbname", url)]
+        if let database { pairs.append(("dbname", database)) }
+        if !url.contains("connect_timeout") {
+            pairs.append(("connect_timeout", String(connectTimeoutSeconds)))
+        }
+        pairs.append(("application_name", applicationName))
+        pairs.append(("client_encoding", "UTF8"))
+        return pairs
+    }
+
+    /// Removes the URL's password from a message before it is shown anywhere.
+    func redacted(_ message: String) -> String {
+        var text = message.replacingOccurrences(of: url, with: "<DATABASE_URL>")
+        if let password = Self.password(in: url), !password.isEmpty {
+            text = text.replacingOccurrences(of: password, with: "***")
+        }
+        return text
+    }
+
+    /// The password in `scheme://user:password@host…` or `password=…`, if any.
+    static func password(in url: String) -> String? {
+        if let scheme = url.range(of: "://") {
+            let rest = url[scheme.upperBound...]
+            guard let at = rest.firstIndex(of: "@") else { return nil }
+            let userInfo = rest[..<at]
+            guard let colon = userInfo.firstIndex(of: ":") else { return nil }
+            return String(userInfo[userInfo.index(after: colon)...])
+        }
+        guard let range = url.range(of: "password=") else { return nil }
+        return String(url[range.upperBound...].prefix { !$0.isWhitespace })
+    }
+}

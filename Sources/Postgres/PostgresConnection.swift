@@ -1,0 +1,200 @@
+import CLibPQ
+import Dispatch
+import Foundation
+import Synchronization
+
+/// One libpq connection. Blocking libpq calls run on the connection's own serial dispatch queue,
+/// never on Swift's cooperative pool. Use it from one task at a time (the pool guarantees that).
+public final class PostgresConnection: @unchecked Sendable {
+    // @unchecked Sendable is safe: `handle` and `isClosed` are only touched on `queue`, which is
+    // serial, so no two threads ever use the PGconn at once. `cancelHandle` is used from other
+    // threads only through PQcancel, which libpq documents as thread-safe, and `inFlight` guards
+    // it so that a cancel is sent only while a statement of ours is running.
+    private let handle: OpaquePointer
+    private let cancelHandle: OpaquePointer?
+    private let queue: DispatchQueue
+    private var isClosed = false
+    private let inFlight = Mutex(false)
+    /// What this connection was opened with.
+    public let configuration: PostgresConfiguration
+
+    private init(handle: OpaquePointer, queue: DispatchQueue, configuration: PostgresConfiguration) {
+        self.handle = handle
+        self.cancelHandle = PQgetCancel(handle)
+        self.queue = queue
+        self.configuration = configuration
+    }
+
+    deinit {
+        // Owners close explicitly; a pool that is dropped with idle connections relies on this.
+        // Nothing else can hold the connection now, so touching the handle here is safe.
+        if !isClosed { PQfinish(handle) }
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+    }
+
+    /// Opens a connection; a bad URL, an unreachable server or a failed login throws
+    /// `.connectionFailed` with one line that never contains the password.
+    public static func connect(_ configuration: PostgresConfiguration) async throws -> PostgresConnection {
+        let queue = DispatchQueue(label: "overstap.postgres.connection")
+        let connection = try await onQueue(queue) {
+            PostgresConnection(handle: try open(configuration), queue: queue, configuration: configuration)
+        }
+        do {
+            var setup = "SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601;"
+            if let role = configuration.role { setup += " SET ROLE \(quotedIdentifier(role));" }
+            try await connection.simpleQuery(unsafeSQL: setup)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    private static func open(_ configuration: PostgresConfiguration) throws -> OpaquePointer {
+        let pairs = configuration.keywordValuePairs
+        let connection = withCStrings(pairs.map(\.0)) { keywords in
+            withCStrings(pairs.map(\.1)) { values in
+                PQconnectdbParams(keywords + [nil], values + [nil], 1)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(code: .connectionFailed, message: "cannot connect to PostgreSQL: out of memory")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let reason = configuration.redacted(oneLine(String(cString: PQerrorMessage(connection))))
+            PQfinish(connection)
+            throw PostgresError(code: .connectionFailed, message: "cannot connect to PostgreSQL: \(reason)")
+        }
+        return connection
+    }
+
+    /// Closes the connection; safe to call twice.
+    public func close() async {
+        _ = try? await Self.onQueue(queue) { [self] in
+            if !isClosed {
+                PQfinish(handle)
+                isClosed = true
+            }
+        }
+    }
+
+    /// Runs a statement with binds and returns its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try Task.checkCancellation()
+        return try await cancellable { connection in
+            let result = withCStrings(query.binds) { values in
+                PQexecParams(connection, query.sql, Int32(query.binds.count), nil, values, nil, nil, 0)
+            }
+            return try Self.rows(of: result, connection: connection, query: query.sql)
+        }
+    }
+
+    /// Runs one or more statements without binds (the simple query protocol), e.g. a migration file.
+    /// The caller vouches that no untrusted input is in `sql`.
+    public func simpleQuery(unsafeSQL sql: String) async throws {
+        try await cancellable { connection in
+            _ = try Self.rows(of: PQexec(connection, sql), connection: connection, query: sql)
+        }
+    }
+
+    /// Whether the pool may hand this connection out again.
+    func health() async -> Health {
+        (try? await Self.onQueue(queue) { [self] () -> Health in
+            guard !isClosed, PQstatus(handle) == CONNECTION_OK else { return .broken }
+            return PQtransactionStatus(handle) == PQTRANS_IDLE ? .idle : .inTransaction
+        }) ?? .broken
+    }
+
+    enum Health { case idle, inTransaction, broken }
+
+    // MARK: Running work on the connection's queue
+
+    /// Runs `work` on the queue; if the task is cancelled meanwhile, asks the server to cancel the
+    /// running statement (it then fails with SQLSTATE 57014).
+    func cancellable<T: Sendable>(_ work: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+        try await withTaskCancellationHandler {
+            try await exclusive { [self] connection in
+                inFlight.withLock { $0 = true }
+                defer { inFlight.withLock { $0 = false } }
+                return try work(connection)
+            }
+        } onCancel: {
+            inFlight.withLock { running in
+                guard running, let cancelHandle else { return }
+                var buffer = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+            }
+        }
+    }
+
+    /// Runs `work` on the queue with the open connection.
+    func exclusive<T: Sendable>(_ work: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+        try await Self.onQueue(queue) { [self] in
+            guard !isClosed else {
+                throw PostgresError(code: .connectionClosed, message: "connection is closed")
+            }
+            return try work(handle)
+        }
+    }
+
+    private static func onQueue<T: Sendable>(
+        _ queue: DispatchQueue, _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    // MARK: Results
+
+    /// Copies a result into Swift values, frees it, and turns failures into `PostgresError`.
+    static func rows(of result: OpaquePointer?, connection: OpaquePointer, query: String) throws -> PostgresRows {
+        guard let result else { throw connectionError(connection, query: query) }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
+            let columnCount = Int(PQnfields(result)), rowCount = Int(PQntuples(result))
+            let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+            var cells: [String?] = []
+            cells.reserveCapacity(columnCount * rowCount)
+            for row in 0..<Int32(rowCount) {
+                for column in 0..<Int32(columnCount) {
+                    cells.append(
+                        PQgetisnull(result, row, column) == 1
+                            ? nil : String(cString: PQgetvalue(result, row, column)))
+                }
+            }
+            let affected = Int(String(cString: PQcmdTuples(result))) ?? rowCount
+            return PostgresRows(columns: columns, affectedRows: affected, cells: cells, query: query)
+        default:
+            throw error(of: result, connection: connection, query: query)
+        }
+    }
+
+    static func error(of result: OpaquePointer, connection: OpaquePointer, query: String) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            return String(cString: value)
+        }
+        guard let sqlState = field("C") else { return connectionError(connection, query: query) }
+        return PostgresError(
+            code: PQstatus(connection) == CONNECTION_OK ? .server : .connectionClosed,
+            sqlState: sqlState, message: field("M") ?? "unknown error", detail: field("D"),
+            hint: field("H"), constraint: field("n"), query: query)
+    }
+
+    static func connectionError(_ connection: OpaquePointer, query: String?) -> PostgresError {
+        let message = oneLine(String(cString: PQerrorMessage(connection)))
+        return PostgresError(
+            code: PQstatus(connection) == CONNECTION_OK ? .server : .connectionClosed,
+            message: message.isEmpty ? "connection to PostgreSQL lost" : message, query: query)
+    }
+}
+
+/// Calls `body` with NUL-terminated copies of `strings` (nil stays NULL) and frees them after.
+func withCStrings<T>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
+    let copies = strings.map { $0.map { UnsafePointer(strdup($0)!) } }
+    defer { copies.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+    return body(copies)
+}

@@ -1,0 +1,78 @@
+import EventStore
+import Foundation
+import Synchronization
+
+/// A database of its own for one test, so tests running in parallel never see each other's data.
+/// The server is `DATABASE_URL` when set, else a throw-away embedded cluster started once per test
+/// process and removed at exit.
+public struct TestDatabase: Sendable {
+    /// Connects to this test's database.
+    public let configuration: PostgresConfiguration
+    /// A pool on it.
+    public let pool: PostgresPool
+    /// An event store on it.
+    public let store: EventStore
+
+    /// A fresh database: a copy of the migrated template, or an empty one.
+    public static func make(migrated: Bool = true, maximumConnections: Int = 10) async throws -> TestDatabase {
+        let server = try await TestServer.shared.prepare()
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let template = migrated ? server.template : "template0"
+        try await server.admin.query(PostgresQuery(
+            unsafeSQL: "CREATE DATABASE \(quotedIdentifier(name)) TEMPLATE \(quotedIdentifier(template))"))
+        let configuration = server.configuration.with(database: name)
+        let pool = PostgresPool(configuration, maximumConnections: maximumConnections)
+        return TestDatabase(configuration: configuration, pool: pool, store: EventStore(pool: pool))
+    }
+
+    /// The repository's `sql/` directory.
+    public static let migrationsDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("sql").path
+
+    /// A throw-away cluster of its own (for restart and outage tests); the caller stops it.
+    public static func privateCluster() throws -> EmbeddedPostgres {
+        try EmbeddedPostgres.start(settings: TestServer.fastSettings)
+    }
+}
+
+/// The server shared by all tests of this process.
+actor TestServer {
+    static let shared = TestServer()
+
+    struct Prepared: Sendable {
+        let configuration: PostgresConfiguration
+        let admin: PostgresPool
+        let template: String
+    }
+
+    private var prepared: Prepared?
+
+    /// Durability is not under test here; fsync off keeps the suite fast.
+    static let fastSettings = ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"]
+
+    func prepare() async throws -> Prepared {
+        if let prepared { return prepared }
+        let url: String
+        if let given = ProcessInfo.processInfo.environment["DATABASE_URL"], !given.isEmpty {
+            url = given
+        } else {
+            let cluster = try EmbeddedPostgres.start(settings: Self.fastSettings)
+            embeddedCluster.withLock { $0 = cluster }
+            atexit { embeddedCluster.withLock { $0?.stop() } }
+            url = cluster.url
+        }
+        let configuration = PostgresConfiguration(url: url)
+        let admin = PostgresPool(configuration, maximumConnections: 4)
+        let template = "overstap_template_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
+        try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(quotedIdentifier(template))"))
+        let templatePool = PostgresPool(configuration.with(database: template), maximumConnections: 1)
+        try await Migrator(directory: TestDatabase.migrationsDirectory).migrate(templatePool)
+        await templatePool.close()
+        let ready = Prepared(configuration: configuration, admin: admin, template: template)
+        prepared = ready
+        return ready
+    }
+}
+
+private let embeddedCluster = Mutex<EmbeddedPostgres?>(nil)
