@@ -36,7 +36,7 @@ public struct EventStore: Sendable {
         do {
             rows = try await pool.query(
                 """
-                SELECT stream_version, position, transaction_id::text AS transaction_id
+                SELECT stream_version, position, transaction_id::text AS transaction_xid
                 FROM append_events(\(stream), \(expected.bind), \(events.map(\.id))::uuid[],
                     \(events.map(\.type))::text[], \(events.map(\.schemaVersion))::integer[],
                     \(events.map(\.data))::jsonb[], \(metadata)::jsonb[], \(events.map(\.occurredAt))::timestamptz[])
@@ -80,9 +80,27 @@ public struct EventStore: Sendable {
             SELECT \(unsafeRaw: columns) FROM events
             WHERE (transaction_id, position) > (\(position.transactionID)::xid8, \(position.position))
               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY transaction_id, position LIMIT \(limit)
+            ORDER BY events.transaction_id, events.position LIMIT \(limit)
             """)
         return try rows.map(recordedEvent)
+    }
+
+    /// The next page after `position`, and whether an empty page means the reader has caught up.
+    /// Under concurrent writers the readable horizon trails the newest commits by the transactions
+    /// still in flight, so an empty page with committed events beyond it means "not yet", not "done".
+    static func page(after position: GlobalPosition, limit: Int, on connection: PostgresConnection)
+        async throws -> Page
+    {
+        let events = try await readAll(after: position, limit: limit, on: connection)
+        guard events.isEmpty else { return Page(events: events, isCaughtUp: false) }
+        // A statement of its own, so this sees every commit up to now, readable yet or not.
+        let pending: Bool = try await connection.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM events
+                WHERE (transaction_id, position) > (\(position.transactionID)::xid8, \(position.position))) AS pending
+            """
+        ).first!.decode("pending")
+        return Page(events: [], isCaughtUp: !pending)
     }
 
     /// The number of events stored.
@@ -93,12 +111,12 @@ public struct EventStore: Sendable {
     // MARK: Rows
 
     private static let columns = """
-        position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type,
+        position, transaction_id::text AS transaction_xid, stream_id, stream_version, event_id, event_type,
         schema_version, data::text AS data, metadata::text AS metadata, occurred_at, recorded_at
         """
 
     static func globalPosition(_ row: PostgresRow) throws -> GlobalPosition {
-        GlobalPosition(transactionID: try row.decode("transaction_id"), position: try row.decode("position"))
+        GlobalPosition(transactionID: try row.decode("transaction_xid"), position: try row.decode("position"))
     }
 
     static func recordedEvent(_ row: PostgresRow) throws -> RecordedEvent {
@@ -140,6 +158,14 @@ public struct EventStore: Sendable {
             }
         } while await wakeUps.finishedShouldRepeat()
     }
+}
+
+/// A page of the global order.
+struct Page {
+    /// The events, in global order.
+    var events: [RecordedEvent]
+    /// Empty, and nothing committed lies beyond the position read from.
+    var isCaughtUp: Bool
 }
 
 /// Coalesces wake-ups: while one NOTIFY is on its way, further appends only ask for one more.

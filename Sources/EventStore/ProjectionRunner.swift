@@ -29,22 +29,30 @@ public struct ProjectionRunner: Sendable {
         self.pageSize = pageSize
     }
 
-    /// Applies every committed event after the checkpoint; returns how many.
+    /// Applies every event committed before it returns (waiting for writers still in flight);
+    /// returns how many it applied.
     @discardableResult
     public func catchUp() async throws -> Int {
         var total = 0
         while true {
-            let applied = try await store.pool.withTransaction { try await applyNextPage(on: $0) }
-            if applied == 0 { return total }
-            total += applied
+            let step = try await store.pool.withTransaction { try await applyNextPage(on: $0) }
+            switch step {
+            case .applied(let count): total += count
+            case .caughtUp: return total
+            case .behindHorizon: try await Task.sleep(for: EventStore.horizonRetry)
+            }
         }
     }
 
     /// Catches up, then follows new events until the task is cancelled.
     public func run(pollInterval: Duration = .seconds(1)) async throws {
         try await store.follow(pollInterval: pollInterval) {
-            let applied = try await store.pool.withTransaction { try await applyNextPage(on: $0) }
-            return applied == 0 ? .caughtUp : .more
+            let step = try await store.pool.withTransaction { try await applyNextPage(on: $0) }
+            return switch step {
+            case .applied: .more
+            case .caughtUp: .caughtUp
+            case .behindHorizon: .behindHorizon
+            }
         }
     }
 
@@ -56,9 +64,10 @@ public struct ProjectionRunner: Sendable {
             try await lock(connection)
             try await projection.reset(in: connection)
             try await saveCheckpoint(.start, on: connection)
+            // Only up to the horizon this transaction can see; `catchUp` below does the rest.
             var total = 0
-            while case let applied = try await applyNextPage(on: connection, locked: true), applied > 0 {
-                total += applied
+            while case .applied(let count) = try await applyNextPage(on: connection, locked: true) {
+                total += count
             }
             return total
         }
@@ -72,14 +81,16 @@ public struct ProjectionRunner: Sendable {
 
     // MARK: Steps
 
-    private func applyNextPage(on connection: PostgresConnection, locked: Bool = false) async throws -> Int {
+    private enum Step { case applied(Int), caughtUp, behindHorizon }
+
+    private func applyNextPage(on connection: PostgresConnection, locked: Bool = false) async throws -> Step {
         if !locked { try await lock(connection) }
         let checkpoint = try await loadCheckpoint(on: connection)
-        let page = try await EventStore.readAll(after: checkpoint, limit: pageSize, on: connection)
-        guard let last = page.last else { return 0 }
-        try await projection.apply(page, in: connection)
+        let page = try await EventStore.page(after: checkpoint, limit: pageSize, on: connection)
+        guard let last = page.events.last else { return page.isCaughtUp ? .caughtUp : .behindHorizon }
+        try await projection.apply(page.events, in: connection)
         try await saveCheckpoint(last.globalPosition, on: connection)
-        return page.count
+        return .applied(page.events.count)
     }
 
     private func lock(_ connection: PostgresConnection) async throws {
@@ -90,7 +101,7 @@ public struct ProjectionRunner: Sendable {
     private func loadCheckpoint(on connection: PostgresConnection) async throws -> GlobalPosition {
         let rows = try await connection.query(
             """
-            SELECT transaction_id::text AS transaction_id, position
+            SELECT transaction_id::text AS transaction_xid, position
             FROM projection_checkpoints WHERE name = \(projection.name)
             """)
         return try rows.first.map(EventStore.globalPosition) ?? .start

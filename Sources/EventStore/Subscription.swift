@@ -21,14 +21,26 @@ extension EventStore {
     ) async throws {
         var last = position
         try await follow(pollInterval: pollInterval) {
-            let page = try await readAll(after: last, limit: pageSize)
-            guard let newest = page.last else { return .caughtUp }
+            let page = try await pool.withConnection { try await Self.page(after: last, limit: pageSize, on: $0) }
+            guard let newest = page.events.last else { return page.isCaughtUp ? .caughtUp : .behindHorizon }
             last = newest.globalPosition
-            return try await handle(page) == .stop ? .stop : .more
+            return try await handle(page.events) == .stop ? .stop : .more
         }
     }
 
-    enum FollowStep { case more, caughtUp, stop }
+    enum FollowStep {
+        /// Delivered a page; ask again at once.
+        case more
+        /// Nothing committed lies beyond; wait for a wake-up or the poll.
+        case caughtUp
+        /// Committed events wait for earlier transactions to finish; ask again shortly.
+        case behindHorizon
+        /// The subscriber is done.
+        case stop
+    }
+
+    /// How long to wait before asking again while behind the horizon.
+    static let horizonRetry = Duration.milliseconds(5)
 
     /// Runs `step` until it says `.stop`, waiting for a wake-up whenever it has caught up.
     func follow(pollInterval: Duration, _ step: () async throws -> FollowStep) async throws {
@@ -42,6 +54,7 @@ extension EventStore {
                 case .more: continue
                 case .stop: return
                 case .caughtUp: await signal.wait(timeout: pollInterval)
+                case .behindHorizon: try await Task.sleep(for: Self.horizonRetry)
                 }
             }
         }

@@ -26,9 +26,6 @@ extension PostgresConnection {
             _ = try? await exclusive { connection in
                 try Self.rows(of: PQexec(connection, "ROLLBACK"), connection: connection, query: "ROLLBACK")
             }
-            if Task.isCancelled, (error as? PostgresError)?.has(PostgresError.SQLState.queryCanceled) ?? true {
-                throw CancellationError()
-            }
             throw error
         }
     }

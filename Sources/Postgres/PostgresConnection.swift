@@ -113,18 +113,28 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs `work` on the queue; if the task is cancelled meanwhile, asks the server to cancel the
     /// running statement (it then fails with SQLSTATE 57014).
     func cancellable<T: Sendable>(_ work: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
-        try await withTaskCancellationHandler {
-            try await exclusive { [self] connection in
-                inFlight.withLock { $0 = true }
-                defer { inFlight.withLock { $0 = false } }
-                return try work(connection)
+        do {
+            return try await withTaskCancellationHandler {
+                try await exclusive { [self] connection in
+                    inFlight.withLock { $0 = true }
+                    defer { inFlight.withLock { $0 = false } }
+                    return try work(connection)
+                }
+            } onCancel: {
+                cancelRunningStatement()
             }
-        } onCancel: {
-            inFlight.withLock { running in
-                guard running, let cancelHandle else { return }
-                var buffer = [CChar](repeating: 0, count: 256)
-                _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
-            }
+        } catch let error as PostgresError where error.has(PostgresError.SQLState.queryCanceled) && Task.isCancelled {
+            throw CancellationError()
+        }
+    }
+
+    /// Asks the server to cancel our running statement; a statement that already finished is
+    /// unaffected (libpq: a late cancel has no effect).
+    private func cancelRunningStatement() {
+        inFlight.withLock { running in
+            guard running, let cancelHandle else { return }
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
         }
     }
 

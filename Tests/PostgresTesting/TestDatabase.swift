@@ -46,18 +46,25 @@ actor TestServer {
         let template: String
     }
 
-    private var prepared: Prepared?
+    private var preparation: Task<Prepared, Error>?
 
     /// Durability is not under test here; fsync off keeps the suite fast.
     static let fastSettings = ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"]
 
+    /// The first caller prepares; the others (tests start in parallel) wait for the same result.
     func prepare() async throws -> Prepared {
-        if let prepared { return prepared }
+        if let preparation { return try await preparation.value }
+        let started = Task { try await Self.start() }
+        preparation = started
+        return try await started.value
+    }
+
+    private static func start() async throws -> Prepared {
         let url: String
         if let given = ProcessInfo.processInfo.environment["DATABASE_URL"], !given.isEmpty {
             url = given
         } else {
-            let cluster = try EmbeddedPostgres.start(settings: Self.fastSettings)
+            let cluster = try EmbeddedPostgres.start(settings: fastSettings)
             embeddedCluster.withLock { $0 = cluster }
             atexit { embeddedCluster.withLock { $0?.stop() } }
             url = cluster.url
@@ -69,9 +76,7 @@ actor TestServer {
         let templatePool = PostgresPool(configuration.with(database: template), maximumConnections: 1)
         try await Migrator(directory: TestDatabase.migrationsDirectory).migrate(templatePool)
         await templatePool.close()
-        let ready = Prepared(configuration: configuration, admin: admin, template: template)
-        prepared = ready
-        return ready
+        return Prepared(configuration: configuration, admin: admin, template: template)
     }
 }
 

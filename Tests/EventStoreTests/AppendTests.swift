@@ -1,0 +1,141 @@
+import EventStore
+import Foundation
+import PostgresTesting
+import Testing
+
+@Suite struct AppendTests {
+    @Test func appendsNumberStreamVersionsFromOneAndReadBackInOrder() async throws {
+        let db = try await TestDatabase.make()
+        let first = try await db.store.append(to: "traject-1", expected: .noStream, [event("a"), event("b")])
+        let second = try await db.store.append(to: "traject-1", expected: .exact(2), [event("c")])
+        #expect(first.streamVersion == 2)
+        #expect(second.streamVersion == 3)
+        #expect(first.positions[0] < first.positions[1] && first.positions[1] < second.positions[0])
+        let events = try await db.store.readStream("traject-1")
+        #expect(events.map(\.type) == ["a", "b", "c"])
+        #expect(events.map(\.streamVersion) == [1, 2, 3])
+        #expect(events[0].metadata.actor == "test")
+        #expect(events[0].occurredAt == Date(timeIntervalSince1970: 1_790_812_800))
+        #expect(try await db.store.readStream("traject-1", from: 3).map(\.type) == ["c"])
+    }
+
+    @Test func aWrongExpectedVersionWritesNothing() async throws {
+        let db = try await TestDatabase.make()
+        try await db.store.append(to: "s", expected: .noStream, [event()])
+        await #expect(throws: EventStoreError.wrongExpectedVersion(stream: "s", expected: .exact(5), actual: 1)) {
+            try await db.store.append(to: "s", expected: .exact(5), [event(), event()])
+        }
+        await #expect(throws: EventStoreError.wrongExpectedVersion(stream: "s", expected: .noStream, actual: 1)) {
+            try await db.store.append(to: "s", expected: .noStream, [event()])
+        }
+        #expect(try await db.store.count() == 1)
+    }
+
+    @Test func badInputIsRefusedAndNothingIsWritten() async throws {
+        let db = try await TestDatabase.make()
+        await #expect(throws: EventStoreError.emptyAppend) {
+            try await db.store.append(to: "s", expected: .any, [])
+        }
+        var broken = event()
+        broken.data = "{not json"
+        let error = try await #require(throws: PostgresError.self) {
+            try await db.store.append(to: "s", expected: .any, [event(), broken])
+        }
+        #expect(error.sqlState == "22P02")
+        await #expect(throws: PostgresError.self) {
+            try await db.store.append(to: "", expected: .any, [event()])
+        }
+        #expect(try await db.store.count() == 0)
+    }
+
+    @Test func eightWritersRacingForTheSameVersionLeaveExactlyOneWinner() async throws {
+        let db = try await TestDatabase.make()
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    do {
+                        try await db.store.append(to: "s", expected: .noStream, [event()])
+                        return true
+                    } catch EventStoreError.wrongExpectedVersion(_, _, let actual) {
+                        #expect(actual == 1)
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+        #expect(try await db.store.count() == 1)
+    }
+
+    @Test func eightWritersOnOneStreamWriteEachVersionOnceWithoutGaps() async throws {
+        let db = try await TestDatabase.make()
+        let attemptsPerWriter = 40
+        let results = try await withThrowingTaskGroup(of: (won: [Int64], lost: Int).self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    var won: [Int64] = [], lost = 0
+                    for attempt in 0..<attemptsPerWriter {
+                        let current = try await db.store.readStream("s").last?.streamVersion ?? 0
+                        do {
+                            let result = try await db.store.append(
+                                to: "s", expected: .exact(current), [event(n: writer * 1000 + attempt)])
+                            won.append(result.streamVersion)
+                        } catch EventStoreError.wrongExpectedVersion {
+                            lost += 1
+                        }
+                    }
+                    return (won, lost)
+                }
+            }
+            return try await group.reduce(into: [(won: [Int64], lost: Int)]()) { $0.append($1) }
+        }
+        let won = results.flatMap(\.won)
+        let lost = results.map(\.lost).reduce(0, +)
+        #expect(won.count + lost == 8 * attemptsPerWriter)
+        #expect(Set(won).count == won.count, "a version was reported twice")
+        #expect(won.sorted() == Array(1...Int64(won.count)))
+        let stored = try await db.store.readStream("s")
+        #expect(stored.map(\.streamVersion) == Array(1...Int64(won.count)))
+        #expect(lost > 0, "the writers never collided; the test did not exercise the race")
+    }
+
+    @Test func aRetryWithTheSameEventIDsReturnsTheOriginalPositionsAndWritesNothing() async throws {
+        let db = try await TestDatabase.make()
+        try await db.store.append(to: "s", expected: .noStream, [event()])
+        let batch = [event("a"), event("b")]
+        let original = try await db.store.append(to: "s", expected: .exact(1), batch)
+        try await db.store.append(to: "s", expected: .exact(3), [event("c")])
+        // The retry carries the expected version of the first attempt, now stale: still idempotent.
+        let retry = try await db.store.append(to: "s", expected: .exact(1), batch)
+        #expect(retry == original)
+        #expect(try await db.store.count() == 4)
+    }
+
+    @Test func concurrentRetriesOfOneBatchStoreItOnce() async throws {
+        let db = try await TestDatabase.make()
+        let batch = [event("a"), event("b"), event("c")]
+        let results = try await withThrowingTaskGroup(of: AppendResult.self) { group in
+            for _ in 0..<8 { group.addTask { try await db.store.append(to: "s", expected: .any, batch) } }
+            return try await group.reduce(into: [AppendResult]()) { $0.append($1) }
+        }
+        #expect(Set(results.map(\.positions)).count == 1)
+        #expect(try await db.store.count() == 3)
+    }
+
+    @Test func eventIDsReusedForOtherEventsAreRefused() async throws {
+        let db = try await TestDatabase.make()
+        let stored = event("a")
+        try await db.store.append(to: "s", expected: .any, [stored])
+        await #expect(throws: EventStoreError.eventIDsReused(stream: "t")) {
+            try await db.store.append(to: "t", expected: .any, [stored])
+        }
+        await #expect(throws: EventStoreError.eventIDsReused(stream: "s")) {
+            try await db.store.append(to: "s", expected: .any, [event("b", id: stored.id)])
+        }
+        await #expect(throws: EventStoreError.eventIDsReused(stream: "s")) {
+            try await db.store.append(to: "s", expected: .any, [stored, event("new")])
+        }
+        #expect(try await db.store.count() == 1)
+    }
+}
