@@ -129,3 +129,15 @@ public struct Migrator: Sendable {
         return newlyApplied
     }
 }
+
+extension Migrator {
+    /// The migrations not applied yet (all of them on an empty database).
+    public func pending(_ pool: PostgresPool) async throws -> [Migration] {
+        let present: Bool = try await pool.query(
+            "SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first!.decode("present")
+        guard present else { return migrations }
+        let applied = try await pool.query("SELECT version FROM schema_migrations")
+        let versions = Set(try applied.map { try $0.decode("version", as: Int.self) })
+        return migrations.filter { !versions.contains($0.version) }
+    }
+}

@@ -40,7 +40,7 @@ public final class PostgresConnection: @unchecked Sendable {
             PostgresConnection(handle: try open(configuration), queue: queue, configuration: configuration)
         }
         do {
-            var setup = "SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601;"
+            var setup = "SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601; SET client_min_messages = warning;"
             if let role = configuration.role { setup += " SET ROLE \(quotedIdentifier(role));" }
             try await connection.simpleQuery(unsafeSQL: setup)
         } catch {

@@ -31,6 +31,11 @@ public final class EmbeddedPostgres: Sendable {
         let removeOnStop = directory == nil
         let directory = try directory.map(prepare) ?? makeTemporaryDirectory()
         let dataDirectory = directory + "/data"
+        if isRoot, try spawnAndWait(["/usr/sbin/runuser", "-u", "postgres", "--", "test", "-w", directory]) != 0 {
+            throw EmbeddedPostgresError(
+                "user postgres cannot write to \(directory) (a parent directory is closed to it). "
+                    + "Hint: set OVERSTAP_DATA_DIR to a directory it can reach, such as /var/tmp/overstap")
+        }
         let cluster = EmbeddedPostgres(
             directory: directory, binDirectory: binDirectory, ownsServer: true, removeOnStop: removeOnStop)
         if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") {
@@ -135,7 +140,7 @@ public final class EmbeddedPostgres: Sendable {
 /// Runs `command` with stdin from /dev/null and stdout/stderr to `outputPath`; returns its exit
 /// status. Unlike Foundation's `Process`, this returns when the program exits even if it left a
 /// daemon behind (`pg_ctl start`), and the daemon inherits none of our descriptors.
-private func spawnAndWait(_ command: [String], outputPath: String) throws -> Int32 {
+private func spawnAndWait(_ command: [String], outputPath: String = "/dev/null") throws -> Int32 {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

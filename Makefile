@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Both install what they need first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := libpq-dev pkg-config postgresql
+# make run keeps its database here between runs; `make clean-data` removes it.
+export OVERSTAP_DATA_DIR ?= $(CURDIR)/.overstap/postgres
+export OVERSTAP_SQL_DIR ?= $(CURDIR)/sql
+
+.PHONY: help deps build run test clean-data
+
+help:
+	@echo "make run         install what is missing, build, start the embedded PostgreSQL, migrate, serve"
+	@echo "make test        install what is missing and run the whole test suite"
+	@echo "make clean-data  remove the embedded database of make run"
+
+deps:
+	@command -v swift >/dev/null || { echo "swift not found. Hint: install Swift 6 (swift.org) and put it on PATH"; exit 1; }
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo=sudo; \
+		else echo "missing packages: $$missing. Hint: install them as root (apt-get install $$missing)"; exit 1; fi; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	swift build
+
+run: build
+	.build/debug/overstap migrate
+	@echo "serving as the application role overstap_app (SELECT/INSERT on events only); stop with Ctrl-C"
+	OVERSTAP_DB_ROLE=overstap_app .build/debug/overstap serve
+
+test: deps
+	swift test --disable-xctest
+
+clean-data:
+	rm -rf .overstap

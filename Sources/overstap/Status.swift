@@ -1,0 +1,25 @@
+import ArgumentParser
+import EventStore
+
+/// `overstap status`: whether the database is reachable and migrated, and what the log holds.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show whether the database is reachable and migrated, the number of events and projection checkpoints.")
+
+    func run() async throws {
+        let migrator = try Migrator(directory: Migrator.defaultDirectory())
+        try await Database.with { database in
+            let pending = try await migrator.pending(database.pool)
+            print("database:    reachable\(database.embedded.map { " (embedded, \($0.directory))" } ?? "")")
+            print("migrations:  \(migrator.migrations.count - pending.count) of \(migrator.migrations.count) applied"
+                + (pending.isEmpty ? "" : "; run `overstap migrate`"))
+            guard pending.count < migrator.migrations.count else { return }
+            print("events:      \(try await EventStore(pool: database.pool).count())")
+            for row in try await database.pool.query(
+                "SELECT name, transaction_id::text AS transaction_xid, position FROM projection_checkpoints ORDER BY name")
+            {
+                print("projection:  \(try row.decode("name", as: String.self)) at \(try row.decode("transaction_xid", as: String.self))/\(try row.decode("position", as: Int64.self))")
+            }
+        }
+    }
+}
