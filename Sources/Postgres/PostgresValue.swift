@@ -26,25 +26,18 @@ extension String: PostgresEncodable, PostgresDecodable {
     public init?(postgresText: String) { self = postgresText }
 }
 
-extension Int: PostgresEncodable, PostgresDecodable {
+/// Integers travel in decimal.
+public protocol PostgresInteger: FixedWidthInteger, PostgresEncodable, PostgresDecodable {}
+
+extension PostgresInteger {
     public var postgresText: String? { String(self) }
     public init?(postgresText: String) { self.init(postgresText, radix: 10) }
 }
 
-extension Int64: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? { String(self) }
-    public init?(postgresText: String) { self.init(postgresText, radix: 10) }
-}
-
-extension Int32: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? { String(self) }
-    public init?(postgresText: String) { self.init(postgresText, radix: 10) }
-}
-
-extension UInt64: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? { String(self) }
-    public init?(postgresText: String) { self.init(postgresText, radix: 10) }
-}
+extension Int: PostgresInteger {}
+extension Int64: PostgresInteger {}
+extension Int32: PostgresInteger {}
+extension UInt64: PostgresInteger {}
 
 extension Double: PostgresEncodable, PostgresDecodable {
     public var postgresText: String? { String(self) }
