@@ -32,9 +32,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Overstap",
+            dependencies: ["EventStore"]
+        ),
         .executableTarget(
             name: "overstap",
             dependencies: [
+                "Overstap",
                 "EventStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -48,6 +53,7 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTesting"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "PostgresTesting"]),
+        .testTarget(name: "OverstapTests", dependencies: ["Overstap"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,160 @@
+import Foundation
+
+/// Why a payload was refused; names the event type and the field, never the value.
+public enum GebeurtenisFout: Error, Equatable, Sendable, CustomStringConvertible {
+    case onbekendType(String)
+    case onbekendeSchemaversie(type: String, versie: Int)
+    case ongeldigVeld(type: String, veld: String, reden: String)
+    case onbekendVeld(type: String, veld: String)
+
+    public var description: String {
+        switch self {
+        case .onbekendType(let type):
+            "onbekend gebeurtenistype '\(type)'"
+        case .onbekendeSchemaversie(let type, let versie):
+            "schemaversie \(versie) van '\(type)' is onbekend"
+        case .ongeldigVeld(let type, let veld, let reden):
+            "\(type): veld '\(veld)' \(reden)"
+        case .onbekendVeld(let type, let veld):
+            "\(type): onbekend veld '\(veld)'"
+        }
+    }
+}
+
+extension Gebeurtenis {
+    /// The wire name of each type and the schema version its payload is written in.
+    public static let schemaversies: [String: Int] = Dictionary(
+        uniqueKeysWithValues: decoders.keys.map { ($0, 1) })
+
+    private static let decoders: [String: @Sendable (Data, JSONDecoder) throws -> Gebeurtenis] = [
+        "aanmelding": { .aanmelding(try $1.decode(Aanmelding.self, from: $0)) },
+        "toestemming_gegeven": { .toestemmingGegeven(try $1.decode(Toestemming.self, from: $0)) },
+        "toestemming_ingetrokken": { .toestemmingIngetrokken(try $1.decode(Toestemming.self, from: $0)) },
+        "coach_toegewezen": { .coachToegewezen(try $1.decode(CoachToegewezen.self, from: $0)) },
+        "welkomstgesprek": { .welkomstgesprek(try $1.decode(Gesprek.self, from: $0)) },
+        "mbo_aanmelding": { .mboAanmelding(try $1.decode(Opleiding.self, from: $0)) },
+        "intakegesprek": { .intakegesprek(try $1.decode(Intakegesprek.self, from: $0)) },
+        "overstaptafel_besproken": { .overstaptafelBesproken(try $1.decode(OverstaptafelBesproken.self, from: $0)) },
+        "gestart": { .gestart(try $1.decode(Opleiding.self, from: $0)) },
+        "no_show_gesignaleerd": { .noShowGesignaleerd(try $1.decode(NoShowGesignaleerd.self, from: $0)) },
+        "contactmoment": { .contactmoment(try $1.decode(Contactmoment.self, from: $0)) },
+        "stage_gestart": { .stageGestart(try $1.decode(Stage.self, from: $0)) },
+        "stage_beeindigd": { .stageBeeindigd(try $1.decode(Stage.self, from: $0)) },
+        "stagebezoek": { .stagebezoek(try $1.decode(Stagebezoek.self, from: $0)) },
+        "signaal": { .signaal(try $1.decode(Signaal.self, from: $0)) },
+        "signaal_opgelost": { .signaalOpgelost(try $1.decode(Signaal.self, from: $0)) },
+        "evaluatiegesprek": { .evaluatiegesprek(try $1.decode(Evaluatiegesprek.self, from: $0)) },
+        "afbouw_gestart": { .afbouwGestart(try $1.decode(Notitie.self, from: $0)) },
+        "overdracht_zorgteam": { .overdrachtZorgteam(try $1.decode(OverdrachtZorgteam.self, from: $0)) },
+        "afgesloten": { .afgesloten(try $1.decode(Afgesloten.self, from: $0)) },
+    ]
+
+    /// The wire name and the payload.
+    private var onderdelen: (type: String, payload: any Encodable) {
+        switch self {
+        case .aanmelding(let p): ("aanmelding", p)
+        case .toestemmingGegeven(let p): ("toestemming_gegeven", p)
+        case .toestemmingIngetrokken(let p): ("toestemming_ingetrokken", p)
+        case .coachToegewezen(let p): ("coach_toegewezen", p)
+        case .welkomstgesprek(let p): ("welkomstgesprek", p)
+        case .mboAanmelding(let p): ("mbo_aanmelding", p)
+        case .intakegesprek(let p): ("intakegesprek", p)
+        case .overstaptafelBesproken(let p): ("overstaptafel_besproken", p)
+        case .gestart(let p): ("gestart", p)
+        case .noShowGesignaleerd(let p): ("no_show_gesignaleerd", p)
+        case .contactmoment(let p): ("contactmoment", p)
+        case .stageGestart(let p): ("stage_gestart", p)
+        case .stageBeeindigd(let p): ("stage_beeindigd", p)
+        case .stagebezoek(let p): ("stagebezoek", p)
+        case .signaal(let p): ("signaal", p)
+        case .signaalOpgelost(let p): ("signaal_opgelost", p)
+        case .evaluatiegesprek(let p): ("evaluatiegesprek", p)
+        case .afbouwGestart(let p): ("afbouw_gestart", p)
+        case .overdrachtZorgteam(let p): ("overdracht_zorgteam", p)
+        case .afgesloten(let p): ("afgesloten", p)
+        }
+    }
+
+    /// The wire name, e.g. `overdracht_zorgteam`.
+    public var type: String { onderdelen.type }
+
+    /// The payload as a JSON object (keys sorted).
+    public func payloadJSON() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(onderdelen.payload), as: UTF8.self)
+    }
+
+    /// Reads a payload; a malformed, missing or unknown field is an error that names it.
+    public static func decode(type: String, schemaversie: Int = 1, payload: Data) throws -> Gebeurtenis {
+        guard let decoder = decoders[type] else { throw GebeurtenisFout.onbekendType(type) }
+        guard schemaversie == schemaversies[type] else {
+            throw GebeurtenisFout.onbekendeSchemaversie(type: type, versie: schemaversie)
+        }
+        let gebeurtenis: Gebeurtenis
+        do {
+            gebeurtenis = try decoder(payload, JSONDecoder())
+        } catch let error as DecodingError {
+            throw fout(error, type: type)
+        }
+        if let onbekend = onbekendVeld(in: try JSONSerialization.jsonObject(with: payload),
+                                       bekend: try JSONSerialization.jsonObject(with: Data(try gebeurtenis.payloadJSON().utf8)))
+        {
+            throw GebeurtenisFout.onbekendVeld(type: type, veld: onbekend)
+        }
+        return gebeurtenis
+    }
+
+    private static func fout(_ error: DecodingError, type: String) -> GebeurtenisFout {
+        func pad(_ path: [CodingKey], _ last: CodingKey? = nil) -> String {
+            let keys = path + (last.map { [$0] } ?? [])
+            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .ongeldigVeld(type: type, veld: pad(context.codingPath, key), reden: "ontbreekt")
+        case .valueNotFound(_, let context):
+            return .ongeldigVeld(type: type, veld: pad(context.codingPath), reden: "mag niet leeg zijn")
+        case .typeMismatch(let expected, let context):
+            return .ongeldigVeld(type: type, veld: pad(context.codingPath), reden: "heeft het verkeerde type (verwacht \(naam(expected)))")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .ongeldigVeld(type: type, veld: "(payload)", reden: "is geen geldig JSON-object")
+        case .dataCorrupted(let context):
+            let reden = context.debugDescription.hasPrefix("Cannot initialize")
+                ? "heeft een onbekende waarde" : context.debugDescription
+            return .ongeldigVeld(type: type, veld: pad(context.codingPath), reden: reden)
+        @unknown default:
+            return .ongeldigVeld(type: type, veld: "(payload)", reden: "is ongeldig")
+        }
+    }
+
+    private static func naam(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "tekst"
+        case is Bool.Type: "true/false"
+        case is Int.Type, is Double.Type: "getal"
+        case is [Any].Type: "lijst"
+        default: "object"
+        }
+    }
+
+    /// The first key in `invoer` that decoding ignored (a non-null value absent from the re-encoding).
+    private static func onbekendVeld(in invoer: Any, bekend: Any, pad: String = "") -> String? {
+        if let object = invoer as? [String: Any], let known = bekend as? [String: Any] {
+            for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+                let sub = pad.isEmpty ? key : pad + "." + key
+                guard let knownValue = known[key] else {
+                    if value is NSNull { continue }
+                    return sub
+                }
+                if let found = onbekendVeld(in: value, bekend: knownValue, pad: sub) { return found }
+            }
+        } else if let list = invoer as? [Any], let known = bekend as? [Any], list.count == known.count {
+            for (index, element) in list.enumerated() {
+                if let found = onbekendVeld(in: element, bekend: known[index], pad: "\(pad)[\(index)]") { return found }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,72 @@
+/// The mbo level of a programme.
+public enum Niveau: String, Codable, Sendable, CaseIterable {
+    case entree, niveau2 = "2", niveau3 = "3", niveau4 = "4"
+}
+
+/// School-based (bol) or work-based (bbl) learning.
+public enum Leerweg: String, Codable, Sendable, CaseIterable { case bol, bbl }
+
+/// The vso exit profile.
+public enum Uitstroomprofiel: String, Codable, Sendable, CaseIterable {
+    case vervolgonderwijs, arbeidsmarkt, dagbesteding
+}
+
+/// An mbo programme at an institution.
+public struct Opleiding: Codable, Equatable, Sendable {
+    /// The mbo institution.
+    public var instelling: String
+    /// The programme.
+    public var opleiding: String
+    /// Its level.
+    public var niveau: Niveau?
+    /// Its learning route.
+    public var leerweg: Leerweg?
+
+    /// Creates a programme.
+    public init(instelling: String, opleiding: String, niveau: Niveau? = nil, leerweg: Leerweg? = nil) {
+        self.instelling = instelling
+        self.opleiding = opleiding
+        self.niveau = niveau
+        self.leerweg = leerweg
+    }
+}
+
+/// Who gave or withdrew consent.
+public enum Toestemmer: String, Codable, Sendable, CaseIterable { case leerling, ouder }
+
+/// With whom information may be exchanged.
+public enum ToestemmingsScope: String, Codable, Sendable, CaseIterable {
+    case mbo, gemeente, leerplicht, zorg, overstaptafel
+}
+
+/// What the nightly job found.
+public enum NoShowSoort: String, Codable, Sendable, CaseIterable {
+    /// Two weeks past the expected start without `gestart`.
+    case startOnbevestigd = "start_onbevestigd"
+    /// On 1 October still without `gestart`.
+    case nietGeplaatst = "niet_geplaatst"
+}
+
+/// How a coaching contact took place.
+public enum Contactvorm: String, Codable, Sendable, CaseIterable { case gesprek, telefoon, app, mail, huisbezoek }
+
+/// The kind of a risk signal.
+public enum Signaalsoort: String, Codable, Sendable, CaseIterable {
+    case verzuim, stage, thuissituatie, gezondheid, motivatie, financien, overig
+}
+
+/// The outcome of an evaluatiegesprek.
+public enum Evaluatieuitkomst: String, Codable, Sendable, CaseIterable {
+    case doorgaan, afbouwen, extraOndersteuning = "extra_ondersteuning", afsluiten
+}
+
+/// What an overstaptafel decided for a student.
+public enum Tafelbesluit: String, Codable, Sendable, CaseIterable {
+    case geenActie = "geen_actie", extraBegeleiding = "extra_begeleiding", andereOpleiding = "andere_opleiding"
+    case leerplichtInschakelen = "leerplicht_inschakelen", zorgInschakelen = "zorg_inschakelen"
+}
+
+/// Why a case was closed.
+public enum Afsluitreden: String, Codable, Sendable, CaseIterable {
+    case diploma, werk, overgestapt, uitgevallen, verhuisd, overig
+}

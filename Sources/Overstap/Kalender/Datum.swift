@@ -1,0 +1,86 @@
+import EventStore
+import Foundation
+
+/// A calendar day in the domain (*datum*): when something happened, a peildatum, a deadline.
+/// Written `YYYY-MM-DD`; stored in the log as midnight UTC of that day.
+public struct Datum: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Days since 1970-01-01.
+    public let dagnummer: Int
+
+    /// The day with this number.
+    public init(dagnummer: Int) { self.dagnummer = dagnummer }
+
+    /// A day; `nil` when it does not exist (31 April).
+    public init?(_ jaar: Int, _ maand: Int, _ dag: Int) {
+        guard let date = PostgresDate(year: jaar, month: maand, day: dag) else { return nil }
+        dagnummer = date.daysSinceEpoch
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    public init?(_ tekst: String) {
+        guard let date = PostgresDate(postgresText: tekst) else { return nil }
+        dagnummer = date.daysSinceEpoch
+    }
+
+    private var kalenderdag: PostgresDate { PostgresDate(daysSinceEpoch: dagnummer) }
+    /// The year.
+    public var jaar: Int { kalenderdag.year }
+    /// The month, 1–12.
+    public var maand: Int { kalenderdag.month }
+    /// The day of the month.
+    public var dag: Int { kalenderdag.day }
+
+    /// The day `dagen` later (earlier when negative).
+    public func plus(dagen: Int) -> Datum { Datum(dagnummer: dagnummer + dagen) }
+    /// The day `weken` weeks later.
+    public func plus(weken: Int) -> Datum { plus(dagen: 7 * weken) }
+    /// Days from `other` to this day.
+    public func dagen(sinds other: Datum) -> Int { dagnummer - other.dagnummer }
+
+    public var description: String { kalenderdag.description }
+    public static func < (lhs: Datum, rhs: Datum) -> Bool { lhs.dagnummer < rhs.dagnummer }
+
+    /// Today in the Netherlands (Europe/Amsterdam), whatever the server's zone.
+    public static func vandaag(nu: Date = Date()) -> Datum {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .amsterdam
+        let parts = calendar.dateComponents([.year, .month, .day], from: nu)
+        return Datum(parts.year!, parts.month!, parts.day!)!
+    }
+
+    /// Midnight UTC of this day: how the log stores a domain date.
+    public var tijdstip: Date { Date(timeIntervalSince1970: Double(dagnummer) * 86_400) }
+
+    /// The day of a stored moment (inverse of `tijdstip`).
+    public init(tijdstip: Date) {
+        dagnummer = Int((tijdstip.timeIntervalSince1970 / 86_400).rounded(.down))
+    }
+}
+
+extension TimeZone {
+    /// The zone every date rule is computed in.
+    public static let amsterdam = TimeZone(identifier: "Europe/Amsterdam")!
+}
+
+extension Datum: Codable {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let tekst = try container.decode(String.self)
+        guard let datum = Datum(tekst) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "geen geldige datum (verwacht JJJJ-MM-DD)")
+        }
+        self = datum
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+extension Datum: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? { description }
+    public init?(postgresText: String) { self.init(postgresText) }
+    public static var postgresTypeName: String { "date" }
+}

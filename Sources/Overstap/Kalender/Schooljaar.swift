@@ -1,0 +1,48 @@
+/// A school year, 1 August – 31 July, written `2026-2027`.
+public struct Schooljaar: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    /// The calendar year in which it starts.
+    public let beginjaar: Int
+
+    /// The school year that starts in `beginjaar`.
+    public init(beginjaar: Int) { self.beginjaar = beginjaar }
+
+    /// The school year that contains `datum`.
+    public init(_ datum: Datum) { beginjaar = datum.maand >= 8 ? datum.jaar : datum.jaar - 1 }
+
+    /// Parses `2026-2027`.
+    public init?(_ tekst: String) {
+        let delen = tekst.split(separator: "-")
+        guard delen.count == 2, let begin = Int(delen[0]), let eind = Int(delen[1]), eind == begin + 1 else {
+            return nil
+        }
+        beginjaar = begin
+    }
+
+    /// 1 August.
+    public var eersteDag: Datum { Datum(beginjaar, 8, 1)! }
+    /// 31 July.
+    public var laatsteDag: Datum { Datum(beginjaar + 1, 7, 31)! }
+    /// 1 October: the count date, when every student must be definitively placed.
+    public var eenOktober: Datum { Datum(beginjaar, 10, 1)! }
+
+    public var description: String { "\(beginjaar)-\(beginjaar + 1)" }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.beginjaar < rhs.beginjaar }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let jaar = Schooljaar(try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "geen geldig schooljaar (verwacht 2026-2027)")
+        }
+        self = jaar
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+extension Datum {
+    /// 1 April of this day's year: the mbo registration deadline for a start in that year.
+    public var eenAprilVanHetJaar: Datum { Datum(jaar, 4, 1)! }
+}
