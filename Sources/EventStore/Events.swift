@@ -124,6 +124,12 @@ public struct AppendResult: Sendable, Equatable {
     public var streamVersion: Int64
     /// Each event's place in the global order, in batch order.
     public var positions: [GlobalPosition]
+
+    /// Creates a result.
+    public init(streamVersion: Int64, positions: [GlobalPosition]) {
+        self.streamVersion = streamVersion
+        self.positions = positions
+    }
 }
 
 /// Why the store refused a request.

@@ -25,6 +25,8 @@ public struct Instellingen: Codable, Equatable, Sendable {
     public var signaalOpenDagen = 14
     /// An overdracht is expected this many weeks after afbouw started.
     public var overdrachtNaAfbouwWeken = 13
+    /// An event recorded more than this many days after it happened is marked late on the timeline.
+    public var laatGeregistreerdNaDagen = 7
     /// Coach load norm: fewer active cases than this is `onder`.
     public var normMinimum = 20
     /// Coach load norm: more active cases than this is `boven`.
@@ -55,6 +57,7 @@ public struct Instellingen: Codable, Equatable, Sendable {
         try read(.evaluatieNaWeken, into: &evaluatieNaWeken)
         try read(.signaalOpenDagen, into: &signaalOpenDagen)
         try read(.overdrachtNaAfbouwWeken, into: &overdrachtNaAfbouwWeken)
+        try read(.laatGeregistreerdNaDagen, into: &laatGeregistreerdNaDagen)
         try read(.normMinimum, into: &normMinimum)
         try read(.normMaximum, into: &normMaximum)
         guard normMinimum <= normMaximum else {

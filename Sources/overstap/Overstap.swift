@@ -13,7 +13,10 @@ struct Overstap: AsyncParsableCommand {
             With DATABASE_URL unset, commands use an embedded PostgreSQL in OVERSTAP_DATA_DIR \
             (default .overstap/postgres), started and stopped as needed.
             """,
-        subcommands: [Migrate.self, Serve.self, Status.self])
+        subcommands: [
+            Migrate.self, Serve.self, Status.self, Demo.self, Nightly.self, Projections.self,
+            Tijdlijn.self, Coaches.self, Afbouw.self, Risicolijst.self,
+        ])
 
     /// Runs the command; failures become one line on stderr and exit status 1, never a trace.
     static func main() async {

@@ -21,9 +21,13 @@ import Testing
         #expect(throws: RegelFout.datumVoorAanmelding) { try beslis(.contactmoment(.init(vorm: .app)), op: "2026-01-14", zaak) }
     }
 
-    @Test func nothingFollowsAfgesloten() {
+    @Test func nothingIsDatedOnOrAfterTheClosingButEarlierEventsMayComeLate() throws {
         let zaak = Voorbeeld.aangemeld().en(.afgesloten(.init(reden: .verhuisd)), op: "2026-03-01")
         #expect(throws: RegelFout.trajectAfgesloten) { try beslis(.contactmoment(.init(vorm: .app)), op: "2026-03-02", zaak) }
+        #expect(throws: RegelFout.trajectAfgesloten) { try beslis(.contactmoment(.init(vorm: .app)), op: "2026-03-01", zaak) }
+        #expect(throws: RegelFout.trajectAfgesloten) { try beslis(.afgesloten(.init(reden: .overig)), op: "2026-02-20", zaak) }
+        try beslis(.contactmoment(.init(vorm: .app)), op: "2026-02-28", zaak)
+        #expect(zaak.en(.contactmoment(.init(vorm: .app)), op: "2026-02-28").traject.fase == .afgesloten)
     }
 
     @Test func afbouwNeedsAStartAndComesOnce() throws {

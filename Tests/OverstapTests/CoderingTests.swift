@@ -19,7 +19,7 @@ import Testing
             .contactmoment(.init(vorm: .app)), .stageGestart(.init(stagebedrijf: "Bakkerij")),
             .stageBeeindigd(.init(stagebedrijf: "Bakkerij")), .stagebezoek(.init(stagebedrijf: "Bakkerij", signaal: true)),
             .signaal(.init(soort: .verzuim, persoonsgegevens: .init("vaak te laat"))), .signaalOpgelost(.init(soort: .verzuim)),
-            .evaluatiegesprek(.init(uitkomst: .extraOndersteuning)), .afbouwGestart(.init("plan")),
+            .evaluatiegesprek(.init(uitkomst: .extraOndersteuning)), .afbouwGestart(.init(persoonsgegevens: .init("plan"))),
             .overdrachtZorgteam(.init(persoonsgegevens: .init(contactpersoon: "mevr. Jansen"))), .afgesloten(.init(reden: .diploma)),
         ]
         #expect(Set(all.map(\.type)) == Set(Gebeurtenis.schemaversies.keys))

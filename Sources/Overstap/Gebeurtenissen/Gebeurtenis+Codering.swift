@@ -44,7 +44,7 @@ extension Gebeurtenis {
         "signaal": { .signaal(try $1.decode(Signaal.self, from: $0)) },
         "signaal_opgelost": { .signaalOpgelost(try $1.decode(Signaal.self, from: $0)) },
         "evaluatiegesprek": { .evaluatiegesprek(try $1.decode(Evaluatiegesprek.self, from: $0)) },
-        "afbouw_gestart": { .afbouwGestart(try $1.decode(Notitie.self, from: $0)) },
+        "afbouw_gestart": { .afbouwGestart(try $1.decode(AfbouwGestart.self, from: $0)) },
         "overdracht_zorgteam": { .overdrachtZorgteam(try $1.decode(OverdrachtZorgteam.self, from: $0)) },
         "afgesloten": { .afgesloten(try $1.decode(Afgesloten.self, from: $0)) },
     ]
@@ -83,6 +83,13 @@ extension Gebeurtenis {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(onderdelen.payload), as: UTF8.self)
+    }
+
+    /// The payload without its `persoonsgegevens`: what read models keep.
+    public func payloadZonderPersoonsgegevens() throws -> String {
+        var object = try JSONSerialization.jsonObject(with: Data(try payloadJSON().utf8)) as! [String: Any]
+        object["persoonsgegevens"] = nil
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
     }
 
     /// Reads a payload; a malformed, missing or unknown field is an error that names it.

@@ -1,6 +1,7 @@
 /// Everything that can happen on a case, under its Dutch wire name. Personal data (names, birth
-/// date, pupil number, support needs, free text, attendees) sits in each payload's
-/// `persoonsgegevens`, apart from the fields projections and statistics read.
+/// date, pupil number, support needs, free text, attendees) sits in each payload's optional
+/// `persoonsgegevens`, apart from the fields projections and statistics read; read models keep
+/// payloads without it, and a forgotten student's events fold the same without it.
 public enum Gebeurtenis: Equatable, Sendable {
     case aanmelding(Aanmelding)
     case toestemmingGegeven(Toestemming)
@@ -19,12 +20,12 @@ public enum Gebeurtenis: Equatable, Sendable {
     case signaal(Signaal)
     case signaalOpgelost(Signaal)
     case evaluatiegesprek(Evaluatiegesprek)
-    case afbouwGestart(Notitie)
+    case afbouwGestart(AfbouwGestart)
     case overdrachtZorgteam(OverdrachtZorgteam)
     case afgesloten(Afgesloten)
 }
 
-/// Free text about a student: personal data.
+/// Free text about a student: personal data, kept under `persoonsgegevens`.
 public struct Notitie: Codable, Equatable, Sendable {
     /// The text, if any.
     public var notitie: String?
@@ -58,10 +59,10 @@ public struct Aanmelding: Codable, Equatable, Sendable {
     /// When the student is expected to start at the mbo.
     public var verwachteStartdatum: Datum
     /// Personal data.
-    public var persoonsgegevens: Persoonsgegevens
+    public var persoonsgegevens: Persoonsgegevens?
 
     public init(regio: String, vsoSchool: String, uitstroomprofiel: Uitstroomprofiel, beoogdeOpleiding: Opleiding,
-                verwachteStartdatum: Datum, persoonsgegevens: Persoonsgegevens) {
+                verwachteStartdatum: Datum, persoonsgegevens: Persoonsgegevens?) {
         self.regio = regio
         self.vsoSchool = vsoSchool
         self.uitstroomprofiel = uitstroomprofiel
@@ -98,16 +99,16 @@ public struct Gesprek: Codable, Equatable, Sendable {
             self.afspraken = afspraken
         }
     }
-    public var persoonsgegevens: Persoonsgegevens
-    public init(persoonsgegevens: Persoonsgegevens = .init()) { self.persoonsgegevens = persoonsgegevens }
+    public var persoonsgegevens: Persoonsgegevens?
+    public init(persoonsgegevens: Persoonsgegevens? = nil) { self.persoonsgegevens = persoonsgegevens }
 }
 
 /// The intake at the mbo.
 public struct Intakegesprek: Codable, Equatable, Sendable {
     /// Whether the coach handed the student over in person.
     public var warmeOverdracht: Bool
-    public var persoonsgegevens: Gesprek.Persoonsgegevens
-    public init(warmeOverdracht: Bool, persoonsgegevens: Gesprek.Persoonsgegevens = .init()) {
+    public var persoonsgegevens: Gesprek.Persoonsgegevens?
+    public init(warmeOverdracht: Bool, persoonsgegevens: Gesprek.Persoonsgegevens? = nil) {
         self.warmeOverdracht = warmeOverdracht
         self.persoonsgegevens = persoonsgegevens
     }
@@ -118,8 +119,8 @@ public struct OverstaptafelBesproken: Codable, Equatable, Sendable {
     /// Which table, e.g. `april-2026`.
     public var tafel: String
     public var besluit: Tafelbesluit
-    public var persoonsgegevens: Notitie
-    public init(tafel: String, besluit: Tafelbesluit, persoonsgegevens: Notitie = .init()) {
+    public var persoonsgegevens: Notitie?
+    public init(tafel: String, besluit: Tafelbesluit, persoonsgegevens: Notitie? = nil) {
         self.tafel = tafel
         self.besluit = besluit
         self.persoonsgegevens = persoonsgegevens
@@ -145,8 +146,8 @@ public struct Contactmoment: Codable, Equatable, Sendable {
         public init(onderwerp: String? = nil) { self.onderwerp = onderwerp }
     }
     public var vorm: Contactvorm
-    public var persoonsgegevens: Persoonsgegevens
-    public init(vorm: Contactvorm, persoonsgegevens: Persoonsgegevens = .init()) {
+    public var persoonsgegevens: Persoonsgegevens?
+    public init(vorm: Contactvorm, persoonsgegevens: Persoonsgegevens? = nil) {
         self.vorm = vorm
         self.persoonsgegevens = persoonsgegevens
     }
@@ -167,8 +168,8 @@ public struct Stagebezoek: Codable, Equatable, Sendable {
     public var stagebedrijf: String
     /// Whether the visit raised a signal (recorded separately as `signaal`).
     public var signaal: Bool
-    public var persoonsgegevens: Persoonsgegevens
-    public init(stagebedrijf: String, signaal: Bool = false, persoonsgegevens: Persoonsgegevens = .init()) {
+    public var persoonsgegevens: Persoonsgegevens?
+    public init(stagebedrijf: String, signaal: Bool = false, persoonsgegevens: Persoonsgegevens? = nil) {
         self.stagebedrijf = stagebedrijf
         self.signaal = signaal
         self.persoonsgegevens = persoonsgegevens
@@ -178,8 +179,8 @@ public struct Stagebezoek: Codable, Equatable, Sendable {
 /// A risk signal raised or resolved.
 public struct Signaal: Codable, Equatable, Sendable {
     public var soort: Signaalsoort
-    public var persoonsgegevens: Notitie
-    public init(soort: Signaalsoort, persoonsgegevens: Notitie = .init()) {
+    public var persoonsgegevens: Notitie?
+    public init(soort: Signaalsoort, persoonsgegevens: Notitie? = nil) {
         self.soort = soort
         self.persoonsgegevens = persoonsgegevens
     }
@@ -188,11 +189,17 @@ public struct Signaal: Codable, Equatable, Sendable {
 /// An evaluation and its outcome.
 public struct Evaluatiegesprek: Codable, Equatable, Sendable {
     public var uitkomst: Evaluatieuitkomst
-    public var persoonsgegevens: Notitie
-    public init(uitkomst: Evaluatieuitkomst, persoonsgegevens: Notitie = .init()) {
+    public var persoonsgegevens: Notitie?
+    public init(uitkomst: Evaluatieuitkomst, persoonsgegevens: Notitie? = nil) {
         self.uitkomst = uitkomst
         self.persoonsgegevens = persoonsgegevens
     }
+}
+
+/// Afbouw starts, with its plan.
+public struct AfbouwGestart: Codable, Equatable, Sendable {
+    public var persoonsgegevens: Notitie?
+    public init(persoonsgegevens: Notitie? = nil) { self.persoonsgegevens = persoonsgegevens }
 }
 
 /// The handover to the mbo's care team.
@@ -205,15 +212,15 @@ public struct OverdrachtZorgteam: Codable, Equatable, Sendable {
             self.overdrachtsnotitie = overdrachtsnotitie
         }
     }
-    public var persoonsgegevens: Persoonsgegevens
-    public init(persoonsgegevens: Persoonsgegevens) { self.persoonsgegevens = persoonsgegevens }
+    public var persoonsgegevens: Persoonsgegevens?
+    public init(persoonsgegevens: Persoonsgegevens?) { self.persoonsgegevens = persoonsgegevens }
 }
 
 /// The case is closed.
 public struct Afgesloten: Codable, Equatable, Sendable {
     public var reden: Afsluitreden
-    public var persoonsgegevens: Notitie
-    public init(reden: Afsluitreden, persoonsgegevens: Notitie = .init()) {
+    public var persoonsgegevens: Notitie?
+    public init(reden: Afsluitreden, persoonsgegevens: Notitie? = nil) {
         self.reden = reden
         self.persoonsgegevens = persoonsgegevens
     }

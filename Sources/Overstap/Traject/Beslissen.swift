@@ -17,12 +17,13 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
     case geenToestemmingVoorScope(ToestemmingsScope)
     case legeScope
     case datumVoor(String)
+    case persoonsgegevensOntbreken(String)
 
     public var description: String {
         switch self {
         case .trajectBestaatNiet: "dit traject bestaat niet; begin met een aanmelding"
         case .trajectBestaatAl: "dit traject is al aangemeld"
-        case .trajectAfgesloten: "dit traject is afgesloten; er kan niets meer bij"
+        case .trajectAfgesloten: "dit traject is afgesloten; er kan niets meer bij van na de afsluiting"
         case .datumInDeToekomst: "de datum ligt in de toekomst"
         case .datumVoorAanmelding: "de datum ligt voor de aanmelding"
         case .eerstGestart(let type): "\(type) kan pas als de leerling gestart is"
@@ -37,6 +38,7 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
         case .geenToestemmingVoorScope(let scope): "er is geen toestemming voor '\(scope.rawValue)' om in te trekken"
         case .legeScope: "noem ten minste één scope"
         case .datumVoor(let stap): "de datum ligt voor \(stap)"
+        case .persoonsgegevensOntbreken(let type): "\(type) vraagt om persoonsgegevens"
         }
     }
 }
@@ -47,10 +49,12 @@ extension Traject {
     public static func beslis(_ gebeurtenis: Gebeurtenis, op datum: Datum, traject: Traject?, vandaag: Datum) throws(RegelFout) {
         guard datum <= vandaag else { throw .datumInDeToekomst }
         guard let traject else {
-            guard case .aanmelding = gebeurtenis else { throw .trajectBestaatNiet }
+            guard case .aanmelding(let aanmelding) = gebeurtenis else { throw .trajectBestaatNiet }
+            guard aanmelding.persoonsgegevens != nil else { throw .persoonsgegevensOntbreken("aanmelding") }
             return
         }
-        guard traject.afgeslotenOp == nil else { throw .trajectAfgesloten }
+        // Nothing on or after the closing day; what happened before it may still be recorded late.
+        if let afgeslotenOp = traject.afgeslotenOp, datum >= afgeslotenOp { throw .trajectAfgesloten }
         guard datum >= traject.aangemeldOp else { throw .datumVoorAanmelding }
         try traject.controleer(gebeurtenis, op: datum)
     }
@@ -83,7 +87,8 @@ extension Traject {
         case .gestart:
             guard gestartOp == nil else { throw .alGestart }
         case .noShowGesignaleerd:
-            guard gestartOp == nil else { throw .alGestart }
+            // A night missed and caught up later may flag a student who started after the due day.
+            if let gestartOp, gestartOp <= datum { throw .alGestart }
         case .stageGestart:
             try naStart()
             guard stage == nil else { throw .alOpStage }
@@ -100,12 +105,13 @@ extension Traject {
         case .afbouwGestart:
             try naStart()
             guard afbouwSinds == nil else { throw .afbouwAlGestart }
-        case .overdrachtZorgteam:
+        case .overdrachtZorgteam(let overdracht):
+            guard overdracht.persoonsgegevens != nil else { throw .persoonsgegevensOntbreken(gebeurtenis.type) }
             try metCoach()
             try naStart()
             guard overgedragenOp == nil else { throw .alOvergedragen }
         case .afgesloten:
-            break
+            guard afgeslotenOp == nil else { throw .trajectAfgesloten }
         }
     }
 }

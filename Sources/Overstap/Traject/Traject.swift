@@ -23,6 +23,8 @@ public struct Traject: Equatable, Sendable {
     /// The last no-show flag, while no `gestart` followed it.
     public private(set) var noShow: NoShowGesignaleerd?
     public private(set) var noShowOp: Datum?
+    /// Every no-show flag ever written, so the nightly job writes each once.
+    public private(set) var gesignaleerd: Set<NoShowSleutel> = []
     public private(set) var laatsteContact: Datum?
     public private(set) var stage: String?
     public private(set) var stageSinds: Datum?
@@ -80,6 +82,7 @@ public struct Traject: Equatable, Sendable {
             noShow = nil
             noShowOp = nil
         case .noShowGesignaleerd(let flag):
+            gesignaleerd.insert(NoShowSleutel(schooljaar: flag.schooljaar, soort: flag.soort))
             if gestartOp == nil {
                 noShow = flag
                 noShowOp = datum
@@ -129,4 +132,10 @@ public struct Traject: Equatable, Sendable {
 
     /// Whether a coach still carries the case (for coach loads): assigned, not handed over or closed.
     public var isActiefVoorCoach: Bool { coach != nil && overgedragenOp == nil && afgeslotenOp == nil }
+}
+
+/// One no-show flag: a kind in a school year.
+public struct NoShowSleutel: Hashable, Sendable {
+    public var schooljaar: Schooljaar
+    public var soort: NoShowSoort
 }

@@ -1,0 +1,92 @@
+import EventStore
+import Foundation
+
+/// One no-show the nightly job flagged (or found flagged already).
+public struct NoShowMelding: Equatable, Sendable {
+    public var trajectID: String
+    public var regio: String
+    public var soort: NoShowSoort
+    /// The day it became due; the event carries this date, whichever night wrote it.
+    public var datum: Datum
+    /// False when an earlier or concurrent run had written it already.
+    public var nieuw: Bool
+}
+
+/// The nightly no-show check (DESIGN §5). Each flag is dated on the day it became due and has an
+/// id derived from case, school year and kind, so a second run, two runs at once, or a run that
+/// catches up missed nights all leave the same events.
+public struct NoShowControle: Sendable {
+    public let trajecten: Trajecten
+    public let instellingen: RegioInstellingen
+
+    public init(trajecten: Trajecten, instellingen: RegioInstellingen) {
+        self.trajecten = trajecten
+        self.instellingen = instellingen
+    }
+
+    /// Flags every case due on or before `peildatum`; returns what holds, new and old.
+    public func voerUit(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> [NoShowMelding] {
+        let store = trajecten.store
+        try await ProjectionRunner(store: store, projection: TrajectenProjectie(instellingen: instellingen)).catchUp()
+        // Started on or before the expected start: can never be flagged.
+        let kandidaten = try Overzichten.herleid(try await store.pool.query(
+            """
+            SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id IN (
+                SELECT traject_id FROM trajecten
+                WHERE verwachte_startdatum <= \(peildatum) AND (gestart_op IS NULL OR gestart_op > verwachte_startdatum))
+            ORDER BY traject_id, volgorde
+            """)).map(\.traject)
+        var meldingen: [NoShowMelding] = []
+        for traject in kandidaten {
+            for (soort, datum) in Self.vervaldagen(traject, instellingen: instellingen.voor(traject.regio)) where datum <= peildatum {
+                guard traject.aangemeldOp <= datum, traject.gestartOp.map({ $0 > datum }) ?? true,
+                    traject.afgeslotenOp.map({ $0 > datum }) ?? true
+                else { continue }
+                let schooljaar = Schooljaar(datum)
+                let nieuw = !traject.gesignaleerd.contains(NoShowSleutel(schooljaar: schooljaar, soort: soort))
+                if nieuw {
+                    do {
+                        try await trajecten.registreer(
+                        [(.noShowGesignaleerd(.init(peildatum: datum, schooljaar: schooljaar, soort: soort)), datum)],
+                        in: traject.id, door: actor, vandaag: max(peildatum, datum),
+                        eventIDs: [Self.eventID(traject.id, schooljaar, soort)])
+                    } catch {
+                        throw NoShowFout(trajectID: traject.id, oorzaak: error)
+                    }
+                }
+                meldingen.append(NoShowMelding(trajectID: traject.id, regio: traject.regio, soort: soort, datum: datum, nieuw: nieuw))
+            }
+        }
+        return meldingen.sorted { ($0.regio, $0.trajectID, $0.datum) < ($1.regio, $1.trajectID, $1.datum) }
+    }
+
+    /// When each kind falls due: two weeks after the expected start, and 1 October of the school
+    /// year the student should have started in (the next one when the start is after 1 October).
+    static func vervaldagen(_ traject: Traject, instellingen: Instellingen) -> [(NoShowSoort, Datum)] {
+        let start = traject.verwachteStartdatum
+        var oktober = Schooljaar(start).eenOktober
+        if oktober < start { oktober = Schooljaar(beginjaar: oktober.jaar + 1).eenOktober }
+        return [(.startOnbevestigd, start.plus(dagen: instellingen.startOnbevestigdNaDagen)), (.nietGeplaatst, oktober)]
+    }
+
+    /// A name-based UUID (version 8, FNV-1a 128 over the name): the same flag always gets the same id.
+    static func eventID(_ trajectID: String, _ schooljaar: Schooljaar, _ soort: NoShowSoort) -> UUID {
+        var hash: UInt128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d
+        for byte in "no_show|\(trajectID)|\(schooljaar)|\(soort.rawValue)".utf8 {
+            hash ^= UInt128(byte)
+            hash = hash &* 0x0000_0000_0100_0000_0000_0000_0000_013B
+        }
+        var bytes = (0..<16).map { UInt8(truncatingIfNeeded: hash >> (8 * (15 - $0))) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
+        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+}
+
+/// A flag the job could not write; names the case (never the student).
+public struct NoShowFout: Error, CustomStringConvertible {
+    public let trajectID: String
+    public let oorzaak: Error
+    public var description: String { "no-show for \(trajectID) not written: \(oorzaak)" }
+}

@@ -1,0 +1,93 @@
+import EventStore
+import Foundation
+
+/// Why a request on a case was refused (besides rule violations, `RegelFout`).
+public enum TrajectFout: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Another writer changed the case since the version the caller read.
+    case versieConflict(verwacht: Int64, actueel: Int64)
+    /// The case id is not an Overstap case.
+    case onbekendTraject
+
+    public var description: String {
+        switch self {
+        case .versieConflict(let verwacht, let actueel):
+            "het traject is inmiddels gewijzigd (versie \(actueel), niet \(verwacht)); lees het opnieuw"
+        case .onbekendTraject: "onbekend traject"
+        }
+    }
+}
+
+/// Cases on the event store: load one, and record events on it after the decide step.
+public struct Trajecten: Sendable {
+    /// The store.
+    public let store: EventStore
+
+    /// Creates the service.
+    public init(store: EventStore) { self.store = store }
+
+    /// The stream of a case.
+    public static func streamID(_ id: UUID) -> String { "traject-" + id.uuidString.lowercased() }
+
+    /// A case's events as the domain reads them, in recorded order, with their stored form.
+    public func gebeurtenissen(_ trajectID: String) async throws -> [(RecordedEvent, Gebeurtenis, Datum)] {
+        guard trajectID.hasPrefix("traject-") else { throw TrajectFout.onbekendTraject }
+        return try await store.readStream(trajectID).map { event in
+            (event, try Gebeurtenis.decode(type: event.type, schemaversie: event.schemaVersion, payload: Data(event.data.utf8)),
+             Datum(tijdstip: event.occurredAt))
+        }
+    }
+
+    /// The case as it stands, and its version (0: no case).
+    public func laad(_ trajectID: String) async throws -> (traject: Traject?, versie: Int64) {
+        let events = try await gebeurtenissen(trajectID)
+        return (Traject.herleid(id: trajectID, uit: events.map { ($0.1, $0.2) }), events.last?.0.streamVersion ?? 0)
+    }
+
+    /// Records `nieuw` on the case after checking every rule in order; all or nothing.
+    ///
+    /// With `verwachteVersie` a concurrent change is a `versieConflict`; without it the call
+    /// re-reads and re-decides (a few times) when another writer got in between. With `eventIDs`
+    /// a retry of a batch already stored returns the original result and writes nothing.
+    @discardableResult
+    public func registreer(
+        _ nieuw: [(Gebeurtenis, Datum)], in trajectID: String, door actor: String, vandaag: Datum = .vandaag(),
+        verwachteVersie: Int64? = nil, eventIDs: [UUID]? = nil, correlatie: UUID? = nil
+    ) async throws -> AppendResult {
+        let ids = eventIDs ?? nieuw.map { _ in UUID() }
+        precondition(ids.count == nieuw.count, "one event id per event")
+        for attempt in 1...5 {
+            let stored = try await gebeurtenissen(trajectID)
+            if let earlier = Self.eerder(ids, in: stored) { return earlier }
+            let versie = stored.last?.0.streamVersion ?? 0
+            if let verwachteVersie, verwachteVersie != versie {
+                throw TrajectFout.versieConflict(verwacht: verwachteVersie, actueel: versie)
+            }
+            var traject = Traject.herleid(id: trajectID, uit: stored.map { ($0.1, $0.2) })
+            var events: [NewEvent] = []
+            for ((gebeurtenis, datum), id) in zip(nieuw, ids) {
+                try Traject.beslis(gebeurtenis, op: datum, traject: traject, vandaag: vandaag)
+                traject = Traject.herleid(id: trajectID, uit: stored.map { ($0.1, $0.2) } + Array(nieuw.prefix(events.count + 1)))
+                events.append(NewEvent(
+                    id: id, type: gebeurtenis.type, schemaVersion: Gebeurtenis.schemaversies[gebeurtenis.type]!,
+                    data: try gebeurtenis.payloadJSON(),
+                    metadata: EventMetadata(actor: actor, correlationID: correlatie), occurredAt: datum.tijdstip))
+            }
+            do {
+                return try await store.append(to: trajectID, expected: versie == 0 ? .noStream : .exact(versie), events)
+            } catch EventStoreError.wrongExpectedVersion(_, _, let actueel) where verwachteVersie == nil && attempt < 5 {
+                _ = actueel  // someone else wrote: decide again on the new state
+            } catch EventStoreError.wrongExpectedVersion(_, _, let actueel) {
+                throw TrajectFout.versieConflict(verwacht: versie, actueel: actueel)
+            }
+        }
+        throw TrajectFout.versieConflict(verwacht: -1, actueel: -1)
+    }
+
+    /// The stored result of a batch with these ids, if it was stored before.
+    private static func eerder(_ ids: [UUID], in stored: [(RecordedEvent, Gebeurtenis, Datum)]) -> AppendResult? {
+        let byID = Dictionary(stored.map { ($0.0.id, $0.0) }, uniquingKeysWith: { first, _ in first })
+        let found = ids.compactMap { byID[$0] }
+        guard found.count == ids.count, let last = found.last else { return nil }
+        return AppendResult(streamVersion: last.streamVersion, positions: found.map(\.globalPosition))
+    }
+}

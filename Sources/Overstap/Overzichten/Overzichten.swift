@@ -1,0 +1,134 @@
+import EventStore
+import Foundation
+
+/// One line of a student's timeline.
+public struct TijdlijnRegel: Equatable, Sendable {
+    public var volgorde: Int64
+    public var datum: Datum
+    public var type: String
+    public var samenvatting: String
+    public var geregistreerdOp: Date
+    public var geregistreerdDoor: String?
+    public var teLaat: Bool
+}
+
+/// A coach's active cases in a region on a peildatum.
+public struct Coachbelasting: Equatable, Sendable {
+    /// Below, within or above the norm.
+    public enum Status: String, Sendable { case onder, binnen, boven }
+    public var coach: String
+    public var actief: Int
+    public var perFase: [Fase: Int]
+    public var status: Status
+}
+
+/// A case on the at-risk list.
+public struct RisicoRegel: Equatable, Sendable {
+    public var trajectID: String
+    public var vsoSchool: String
+    public var coach: String?
+    public var fase: Fase
+    public var redenen: [Risicoreden]
+}
+
+/// The read side: timelines and regional lists, for today or as of a past peildatum. Lists fold
+/// each case from the timeline up to the peildatum with the same pure functions the rules use.
+public struct Overzichten: Sendable {
+    public let pool: PostgresPool
+    public let instellingen: RegioInstellingen
+
+    public init(pool: PostgresPool, instellingen: RegioInstellingen) {
+        self.pool = pool
+        self.instellingen = instellingen
+    }
+
+    /// A student's timeline in the order things happened (then recorded), up to `peildatum`.
+    public func tijdlijn(_ trajectID: String, tot peildatum: Datum? = nil) async throws -> [TijdlijnRegel] {
+        try await pool.query(
+            """
+            SELECT volgorde, datum, type, samenvatting, geregistreerd_op, geregistreerd_door, te_laat FROM tijdlijn
+            WHERE traject_id = \(trajectID) AND (\(peildatum)::date IS NULL OR datum <= \(peildatum)::date)
+            ORDER BY datum, volgorde
+            """
+        ).map { row in
+            TijdlijnRegel(
+                volgorde: try row.decode("volgorde"), datum: try row.decode("datum"), type: try row.decode("type"),
+                samenvatting: try row.decode("samenvatting"), geregistreerdOp: try row.decode("geregistreerd_op"),
+                geregistreerdDoor: try row.decode("geregistreerd_door"), teLaat: try row.decode("te_laat"))
+        }
+    }
+
+    /// Every case of `regio` as it stood on `peildatum` (cases registered later are absent).
+    public func trajecten(regio: String, op peildatum: Datum) async throws -> [Traject] {
+        try Self.herleid(try await pool.query(
+            """
+            SELECT \(unsafeRaw: Self.foldKolommen) FROM tijdlijn
+            WHERE regio = \(regio) AND datum <= \(peildatum) ORDER BY traject_id, volgorde
+            """)).map(\.traject)
+    }
+
+    /// Coach loads in `regio` on `peildatum`, busiest first.
+    public func coachbelasting(regio: String, op peildatum: Datum) async throws -> [Coachbelasting] {
+        Self.coachbelasting(try await trajecten(regio: regio, op: peildatum), instellingen: instellingen.voor(regio))
+    }
+
+    /// Each case's afbouw status in `regio` on `peildatum`.
+    public func afbouwstatus(regio: String, op peildatum: Datum) async throws -> [(Traject, Afbouwstatus)] {
+        let i = instellingen.voor(regio)
+        return try await trajecten(regio: regio, op: peildatum).map { ($0, $0.afbouwstatus(op: peildatum, instellingen: i)) }
+    }
+
+    /// The at-risk list of `regio` on `peildatum`: every case with a reason, most severe first.
+    public func risicolijst(regio: String, op peildatum: Datum) async throws -> [RisicoRegel] {
+        let i = instellingen.voor(regio)
+        let trajecten = try await trajecten(regio: regio, op: peildatum)
+        let last = Dictionary(uniqueKeysWithValues: Self.coachbelasting(trajecten, instellingen: i).map { ($0.coach, $0.actief) })
+        return trajecten.compactMap { traject in
+            let redenen = traject.risicoredenen(op: peildatum, instellingen: i, coachLast: traject.coach.flatMap { last[$0] })
+            guard !redenen.isEmpty else { return nil }
+            return RisicoRegel(trajectID: traject.id, vsoSchool: traject.vsoSchool, coach: traject.coach, fase: traject.fase, redenen: redenen)
+        }.sorted { ($0.redenen[0], -$0.redenen.count, $0.trajectID) < ($1.redenen[0], -$1.redenen.count, $1.trajectID) }
+    }
+
+    // MARK: Folding
+
+    static let foldKolommen = "traject_id, volgorde, datum, type, schemaversie, payload::text AS payload"
+
+    /// Folds timeline rows (ordered by case, then version) into cases with their versions.
+    static func herleid(_ rows: PostgresRows) throws -> [(traject: Traject, versie: Int64)] {
+        var result: [(Traject, Int64)] = []
+        var huidig: String?
+        var versie: Int64 = 0
+        var gebeurtenissen: [(Gebeurtenis, Datum)] = []
+        func sluit() {
+            if let huidig, let traject = Traject.herleid(id: huidig, uit: gebeurtenissen) { result.append((traject, versie)) }
+            gebeurtenissen = []
+        }
+        for row in rows {
+            let id: String = try row.decode("traject_id")
+            if id != huidig {
+                sluit()
+                huidig = id
+            }
+            versie = try row.decode("volgorde")
+            gebeurtenissen.append((
+                try Gebeurtenis.decode(type: try row.decode("type"), schemaversie: try row.decode("schemaversie"),
+                                       payload: Data(try row.decode("payload", as: String.self).utf8)),
+                try row.decode("datum")))
+        }
+        sluit()
+        return result
+    }
+
+    static func coachbelasting(_ trajecten: [Traject], instellingen i: Instellingen) -> [Coachbelasting] {
+        var perCoach: [String: [Fase: Int]] = [:]
+        for traject in trajecten where traject.isActiefVoorCoach {
+            perCoach[traject.coach!, default: [:]][traject.fase, default: 0] += 1
+        }
+        return perCoach.map { coach, perFase in
+            let actief = perFase.values.reduce(0, +)
+            let status: Coachbelasting.Status = actief < i.normMinimum ? .onder : actief > i.normMaximum ? .boven : .binnen
+            return Coachbelasting(coach: coach, actief: actief, perFase: perFase, status: status)
+        }.sorted { ($0.actief, $1.coach) > ($1.actief, $0.coach) }
+    }
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Overstap
+
+/// `overstap demo`: loads a synthetic region.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load a realistic synthetic region through the normal append path (the same seed gives the same region).")
+    @Option(help: "Region name.") var regio = "Utrecht"
+    @Option(help: "Number of students.") var leerlingen = 300
+    @Option(help: "Number of coaches.") var coaches = 14
+    @Option(help: "Random seed.") var seed: UInt64 = 2026
+
+    func run() async throws {
+        var demo = DemoRegio()
+        demo.regio = regio
+        demo.leerlingen = leerlingen
+        demo.coaches = coaches
+        demo.seed = seed
+        try await Omgeving.met { omgeving in
+            let ids = try await demo.laad(in: omgeving.trajecten) { print("  \($0) leerlingen geladen") }
+            let verwerkt = try await omgeving.projectie.catchUp()
+            print("Regio \(regio): \(ids.count) trajecten, \(verwerkt) nieuwe gebeurtenissen verwerkt.")
+        }
+    }
+}
+
+/// `overstap nightly`: the no-show check.
+struct Nightly: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Flag no-shows as of a peildatum (default: today in Europe/Amsterdam); safe to re-run.")
+    @Option(help: "Check as of this day (YYYY-MM-DD).") var peildatum: String?
+
+    func run() async throws {
+        let dag = try overstap.peildatum(peildatum)
+        try await Omgeving.met { omgeving in
+            let meldingen = try await NoShowControle(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
+                .voerUit(peildatum: dag)
+            try await omgeving.projectie.catchUp()
+            print(Tabel.tekst(["regio", "traject", "soort", "datum", "status"], meldingen.map {
+                [$0.regio, $0.trajectID, $0.soort.rawValue, $0.datum.description, $0.nieuw ? "nieuw" : "al gemeld"]
+            }), terminator: "")
+            print("No-show controle \(dag): \(meldingen.filter(\.nieuw).count) nieuw gesignaleerd, \(meldingen.filter { !$0.nieuw }.count) al eerder gesignaleerd.")
+        }
+    }
+}
+
+/// `overstap projections rebuild`.
+struct Projections: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage projections.", subcommands: [Rebuild.self])
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rebuild a projection from the event log.")
+        @Argument(help: "The projection (default: all; there is one: trajecten).") var naam: String?
+
+        func run() async throws {
+            guard naam == nil || naam == "trajecten" else {
+                throw CLIFout("unknown projection '\(naam!)'. Hint: the projections are: trajecten")
+            }
+            try await Omgeving.met { omgeving in
+                let aantal = try await omgeving.projectie.rebuild()
+                print("Projectie trajecten opnieuw opgebouwd uit \(aantal) gebeurtenissen.")
+            }
+        }
+    }
+}
+
+/// `overstap tijdlijn ID`.
+struct Tijdlijn: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a student's timeline.")
+    @Argument(help: "The case id (traject-…).") var traject: String
+    @Option(help: "Only what had happened by this day.") var peildatum: String?
+
+    func run() async throws {
+        let dag = try peildatum.map { try overstap.peildatum($0) }
+        try await Omgeving.met { omgeving in
+            let regels = try await omgeving.overzichten.tijdlijn(traject, tot: dag)
+            guard !regels.isEmpty else { throw CLIFout("no timeline for \(traject). Hint: list cases with `overstap risicolijst`") }
+            print(Tabel.tekst(["datum", "gebeurtenis", "door", "laat"], regels.map {
+                [$0.datum.description, $0.samenvatting, $0.geregistreerdDoor ?? "-", $0.teLaat ? "ja" : ""]
+            }), terminator: "")
+        }
+    }
+}
+
+/// `overstap coaches --regio R`.
+struct Coaches: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the coach loads of a region.")
+    @Option(help: "Region.") var regio: String
+    @Option(help: "As of this day.") var peildatum: String?
+
+    func run() async throws {
+        let dag = try overstap.peildatum(peildatum)
+        try await Omgeving.met { omgeving in
+            let lasten = try await omgeving.overzichten.coachbelasting(regio: regio, op: dag)
+            print(Tabel.tekst(["coach", "actief"] + Fase.allCases.map(\.rawValue) + ["status"], lasten.map { last in
+                [last.coach, String(last.actief)] + Fase.allCases.map { String(last.perFase[$0] ?? 0) } + [last.status.rawValue]
+            }), terminator: "")
+        }
+    }
+}
+
+/// `overstap afbouw --regio R`.
+struct Afbouw: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the afbouw overview of a region: counts per phase, then overdue cases.")
+    @Option(help: "Region.") var regio: String
+    @Option(help: "As of this day.") var peildatum: String?
+
+    func run() async throws {
+        let dag = try overstap.peildatum(peildatum)
+        try await Omgeving.met { omgeving in
+            let statussen = try await omgeving.overzichten.afbouwstatus(regio: regio, op: dag)
+            print(Tabel.tekst(["fase", "trajecten", "te laat"], Fase.allCases.map { fase in
+                let inFase = statussen.filter { $0.1.fase == fase }
+                return [fase.rawValue, String(inFase.count), String(inFase.filter { $0.1.teLaat }.count)]
+            }))
+            print(Tabel.tekst(["traject", "fase", "sinds", "volgende stap", "verloopt op"], statussen.filter { $0.1.teLaat }.map {
+                [$0.0.id, $0.1.fase.rawValue, $0.1.sinds.description, $0.1.volgendeStap?.rawValue ?? "-", $0.1.verlooptOp?.description ?? "-"]
+            }), terminator: "")
+        }
+    }
+}
+
+/// `overstap risicolijst --regio R [--peildatum D] [--csv]`.
+struct Risicolijst: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the at-risk list of a region, most severe first.")
+    @Option(help: "Region.") var regio: String
+    @Option(help: "As of this day.") var peildatum: String?
+    @Flag(help: "Write CSV (RFC 4180) for a spreadsheet.") var csv = false
+
+    func run() async throws {
+        let dag = try overstap.peildatum(peildatum)
+        try await Omgeving.met { omgeving in
+            let regels = try await omgeving.overzichten.risicolijst(regio: regio, op: dag)
+            let rijen = regels.map(\.cellen)
+            print(csv ? Tabel.csv(RisicoRegel.kolommen, rijen) : Tabel.tekst(RisicoRegel.kolommen, rijen), terminator: "")
+        }
+    }
+}

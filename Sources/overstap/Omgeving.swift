@@ -1,0 +1,56 @@
+import EventStore
+import Foundation
+import Overstap
+
+/// What the domain commands work with: the store, the cases, the read side and the settings.
+struct Omgeving {
+    let database: Database
+    let trajecten: Trajecten
+    let instellingen: RegioInstellingen
+    let overzichten: Overzichten
+
+    var projectie: ProjectionRunner {
+        ProjectionRunner(store: trajecten.store, projection: TrajectenProjectie(instellingen: instellingen))
+    }
+
+    /// Opens the database, checks it is migrated, brings the read models up to date, runs `body`.
+    static func met<T>(_ body: (Omgeving) async throws -> T) async throws -> T {
+        let instellingen = try leesInstellingen()
+        let migrator = try Migrator(directory: Migrator.defaultDirectory())
+        return try await Database.with { database in
+            let pending = try await migrator.pending(database.pool)
+            guard pending.isEmpty else { throw ServeError.notMigrated(pending: pending.count) }
+            let omgeving = Omgeving(
+                database: database, trajecten: Trajecten(store: EventStore(pool: database.pool)),
+                instellingen: instellingen, overzichten: Overzichten(pool: database.pool, instellingen: instellingen))
+            try await omgeving.projectie.catchUp()
+            return try await body(omgeving)
+        }
+    }
+
+    /// `OVERSTAP_INSTELLINGEN`: a JSON file with per-region thresholds; the defaults otherwise.
+    static func leesInstellingen() throws -> RegioInstellingen {
+        guard let pad = ProcessInfo.processInfo.environment["OVERSTAP_INSTELLINGEN"], !pad.isEmpty else {
+            return RegioInstellingen()
+        }
+        guard let data = FileManager.default.contents(atPath: pad) else {
+            throw CLIFout("cannot read settings file \(pad). Hint: OVERSTAP_INSTELLINGEN names a JSON file")
+        }
+        do { return try RegioInstellingen(json: data) } catch {
+            throw CLIFout("settings file \(pad) is not valid: \(error). Hint: see docs/instellingen.md")
+        }
+    }
+}
+
+/// A one-line failure for the command line.
+struct CLIFout: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Parses a peildatum option; today in Amsterdam when absent.
+func peildatum(_ tekst: String?) throws -> Datum {
+    guard let tekst else { return .vandaag() }
+    guard let datum = Datum(tekst) else { throw CLIFout("'\(tekst)' is not a date. Hint: write YYYY-MM-DD") }
+    return datum
+}
