@@ -53,7 +53,7 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTesting"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "PostgresTesting"]),
-        .testTarget(name: "OverstapTests", dependencies: ["Overstap"]),
+        .testTarget(name: "OverstapTests", dependencies: ["Overstap", "PostgresTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

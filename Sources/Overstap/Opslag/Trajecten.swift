@@ -46,7 +46,8 @@ public struct Trajecten: Sendable {
     /// Records `nieuw` on the case after checking every rule in order; all or nothing.
     ///
     /// With `verwachteVersie` a concurrent change is a `versieConflict`; without it the call
-    /// re-reads and re-decides (a few times) when another writer got in between. With `eventIDs`
+    /// re-reads and re-decides, up to `pogingen` times with a short random pause, when another
+    /// writer got in between (every round one writer wins, so this always makes progress). With `eventIDs`
     /// a retry of a batch already stored returns the original result and writes nothing.
     @discardableResult
     public func registreer(
@@ -55,7 +56,7 @@ public struct Trajecten: Sendable {
     ) async throws -> AppendResult {
         let ids = eventIDs ?? nieuw.map { _ in UUID() }
         precondition(ids.count == nieuw.count, "one event id per event")
-        for attempt in 1...5 {
+        for attempt in 1...Self.pogingen {
             let stored = try await gebeurtenissen(trajectID)
             if let earlier = Self.eerder(ids, in: stored) { return earlier }
             let versie = stored.last?.0.streamVersion ?? 0
@@ -74,14 +75,17 @@ public struct Trajecten: Sendable {
             }
             do {
                 return try await store.append(to: trajectID, expected: versie == 0 ? .noStream : .exact(versie), events)
-            } catch EventStoreError.wrongExpectedVersion(_, _, let actueel) where verwachteVersie == nil && attempt < 5 {
-                _ = actueel  // someone else wrote: decide again on the new state
+            } catch EventStoreError.wrongExpectedVersion where verwachteVersie == nil && attempt < Self.pogingen {
+                // Someone else wrote: decide again on the new state, after a pause that spreads the retries.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(2 * attempt))))
             } catch EventStoreError.wrongExpectedVersion(_, _, let actueel) {
                 throw TrajectFout.versieConflict(verwacht: versie, actueel: actueel)
             }
         }
         throw TrajectFout.versieConflict(verwacht: -1, actueel: -1)
     }
+
+    static let pogingen = 12
 
     /// The stored result of a batch with these ids, if it was stored before.
     private static func eerder(_ ids: [UUID], in stored: [(RecordedEvent, Gebeurtenis, Datum)]) -> AppendResult? {

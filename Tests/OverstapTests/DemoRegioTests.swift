@@ -1,0 +1,156 @@
+import EventStore
+import Foundation
+@testable import Overstap
+import PostgresTesting
+import Testing
+
+/// A demo region in a database of its own, with the projection caught up.
+struct DemoDatabase {
+    let db: TestDatabase
+    let trajecten: Trajecten
+    let instellingen = RegioInstellingen()
+    var runner: ProjectionRunner { ProjectionRunner(store: db.store, projection: TrajectenProjectie(instellingen: instellingen)) }
+    var overzichten: Overzichten { Overzichten(pool: db.pool, instellingen: instellingen) }
+    var nacht: NoShowControle { NoShowControle(trajecten: trajecten, instellingen: instellingen) }
+
+    static func make(leerlingen: Int = 300) async throws -> DemoDatabase {
+        let db = try await TestDatabase.make()
+        let demo = DemoDatabase(db: db, trajecten: Trajecten(store: db.store))
+        var regio = DemoRegio()
+        regio.leerlingen = leerlingen
+        try await regio.laad(in: demo.trajecten)
+        try await demo.runner.catchUp()
+        return demo
+    }
+
+    /// Every no-show event as (case, kind, day, id), computed from the raw log.
+    func noShowEvents() async throws -> Set<String> {
+        Set(try await db.pool.query(
+            """
+            SELECT stream_id, data->>'soort' AS soort, occurred_at::date::text AS dag, event_id::text AS id
+            FROM events WHERE event_type = 'no_show_gesignaleerd'
+            """).map { "\(try $0.decode("stream_id", as: String.self)) \(try $0.decode("soort", as: String.self)) \(try $0.decode("dag", as: String.self)) \(try $0.decode("id", as: String.self))" })
+    }
+
+    /// The cases that must be flagged by `peildatum`, computed from the raw log without the domain:
+    /// no `gestart` and no closing by the due day, registered before it.
+    func verwacht(soort: NoShowSoort, vervaldag: String) async throws -> Set<String> {
+        Set(try await db.pool.query(
+            """
+            SELECT a.stream_id FROM events a
+            WHERE a.event_type = 'aanmelding' AND a.occurred_at::date <= \(vervaldag)::date
+              AND (a.data->>'verwachteStartdatum')::date + \(soort == .startOnbevestigd ? 14 : 0)::int <= \(vervaldag)::date
+              AND (a.data->>'verwachteStartdatum')::date <= \(vervaldag)::date
+              AND NOT EXISTS (SELECT 1 FROM events g WHERE g.stream_id = a.stream_id
+                              AND g.event_type IN ('gestart', 'afgesloten') AND g.occurred_at::date <= \(vervaldag)::date)
+            """).map { try $0.decode("stream_id", as: String.self) })
+    }
+}
+
+@Suite struct DemoRegioTests {
+    @Test(.timeLimit(.minutes(3)))
+    func theNightlyJobFlagsExactlyTheExpectedCasesAndNothingTwice() async throws {
+        let demo = try await DemoDatabase.make()
+        let september = try await demo.nacht.voerUit(peildatum: Datum("2026-09-15")!)
+        let verwachtSeptember = try await demo.verwacht(soort: .startOnbevestigd, vervaldag: "2026-09-14")
+        #expect(!verwachtSeptember.isEmpty)
+        #expect(Set(september.map(\.trajectID)) == verwachtSeptember)
+        #expect(september.allSatisfy { $0.soort == .startOnbevestigd && $0.nieuw && $0.datum == Datum("2026-09-14") })
+
+        let oktober = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!)
+        let verwachtOktober = try await demo.verwacht(soort: .nietGeplaatst, vervaldag: "2026-10-01")
+        #expect(!verwachtOktober.isEmpty && verwachtOktober.isSubset(of: verwachtSeptember))
+        #expect(Set(oktober.filter { $0.soort == .nietGeplaatst }.map(\.trajectID)) == verwachtOktober)
+        #expect(oktober.filter { $0.soort == .startOnbevestigd }.allSatisfy { !$0.nieuw })
+
+        let events = try await demo.db.store.count()
+        let nogmaals = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!)
+        #expect(nogmaals.allSatisfy { !$0.nieuw })
+        #expect(try await demo.db.store.count() == events)
+        // The list shows them: every niet_geplaatst case is a no-show on the risicolijst of 2 October.
+        let lijst = try await demo.overzichten.risicolijst(regio: "Utrecht", op: Datum("2026-10-02")!)
+        let noShows = Set(lijst.filter { $0.redenen.first == .noShow }.map(\.trajectID))
+        #expect(verwachtOktober.isSubset(of: noShows))
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func twoRunsAtOnceWriteEachFlagOnce() async throws {
+        let demo = try await DemoDatabase.make(leerlingen: 120)
+        let voor = try await demo.db.store.count()
+        let runs = try await withThrowingTaskGroup(of: [NoShowMelding].self) { group in
+            for _ in 0..<2 { group.addTask { try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!) } }
+            return try await group.reduce(into: [[NoShowMelding]]()) { $0.append($1) }
+        }
+        let flags = Set(runs[0].map { "\($0.trajectID) \($0.soort)" })
+        #expect(!flags.isEmpty)
+        #expect(flags == Set(runs[1].map { "\($0.trajectID) \($0.soort)" }))
+        #expect(try await demo.db.store.count() == voor + flags.count)
+        #expect(try await demo.noShowEvents().count == flags.count)
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func catchingUpMissedNightsWritesTheSameFlagsAsTheFirstOfOctober() async throws {
+        async let a = DemoDatabase.make(leerlingen: 150)
+        async let b = DemoDatabase.make(leerlingen: 150)
+        let (opTijd, ingehaald) = try await (a, b)
+        for demo in [opTijd, ingehaald] { _ = try await demo.nacht.voerUit(peildatum: Datum("2026-09-15")!) }
+        _ = try await opTijd.nacht.voerUit(peildatum: Datum("2026-10-01")!)
+        _ = try await ingehaald.nacht.voerUit(peildatum: Datum("2026-10-05")!)  // missed 1–4 October
+        let flags = try await opTijd.noShowEvents()
+        #expect(flags.contains { $0.contains("niet_geplaatst") })
+        #expect(try await ingehaald.noShowEvents() == flags)
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func coachLoadsEqualACountTakenStraightFromTheRawEvents() async throws {
+        let demo = try await DemoDatabase.make()
+        for peildatum in ["2026-03-01", "2026-09-30", "2026-11-20"] {
+            let geteld = try await demo.db.pool.query(
+                """
+                WITH laatste AS (
+                    SELECT DISTINCT ON (stream_id) stream_id, data->>'coach' AS coach FROM events
+                    WHERE event_type = 'coach_toegewezen' AND occurred_at::date <= \(peildatum)::date
+                    ORDER BY stream_id, occurred_at DESC, stream_version DESC)
+                SELECT coach, count(*)::int AS n FROM laatste l
+                WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.stream_id = l.stream_id
+                    AND e.event_type IN ('overdracht_zorgteam', 'afgesloten') AND e.occurred_at::date <= \(peildatum)::date)
+                GROUP BY coach
+                """)
+            let verwacht = Dictionary(uniqueKeysWithValues: try geteld.map { (try $0.decode("coach", as: String.self), try $0.decode("n", as: Int.self)) })
+            let lasten = try await demo.overzichten.coachbelasting(regio: "Utrecht", op: Datum(peildatum)!)
+            #expect(Dictionary(uniqueKeysWithValues: lasten.map { ($0.coach, $0.actief) }) == verwacht, "\(peildatum)")
+        }
+        let nu = try await demo.overzichten.coachbelasting(regio: "Utrecht", op: Datum("2026-11-20")!)
+        #expect(nu.contains { $0.status == .boven }, "the demo has coaches above the norm")
+        #expect(nu.contains { $0.status == .onder })
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aRebuildEqualsTheIncrementallyBuiltReadModels() async throws {
+        let db = try await TestDatabase.make()
+        let demo = DemoDatabase(db: db, trajecten: Trajecten(store: db.store))
+        let following = Task { try await demo.runner.run(pollInterval: .milliseconds(50)) }
+        var regio = DemoRegio()
+        regio.leerlingen = 200
+        try await regio.laad(in: demo.trajecten)
+        _ = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!)
+        following.cancel()
+        _ = try? await following.value
+        try await demo.runner.catchUp()
+        func snapshot() async throws -> [String] {
+            try await db.pool.query("SELECT t::text AS rij FROM tijdlijn t ORDER BY traject_id, volgorde").map { try $0.decode("rij") }
+                + (try await db.pool.query("SELECT t::text AS rij FROM trajecten t ORDER BY traject_id").map { try $0.decode("rij") })
+        }
+        let incrementeel = try await snapshot()
+        #expect(incrementeel.count > 2_000)
+        try await demo.runner.rebuild()
+        #expect(try await snapshot() == incrementeel)
+        // And the read model keeps no personal data.
+        let tekst = incrementeel.joined(separator: "\n")
+        for persoonlijk in DemoRegio.behoeften + ["persoonsgegevens", "\"\"naam\"\"", "geboortedatum", "leerlingnummer", "zorgcoördinator", "elke week contact"] {
+            #expect(!tekst.contains(persoonlijk), "\(persoonlijk)")
+        }
+        let namen = try await db.pool.query("SELECT count(*)::int AS n FROM events WHERE data->'persoonsgegevens' ? 'naam'")
+        #expect(try namen.first!.decode("n") == 200, "the log itself does hold the names")
+    }
+}

@@ -1,0 +1,148 @@
+import EventStore
+import Foundation
+@testable import Overstap
+import PostgresTesting
+import Testing
+
+@Suite struct TrajectenTests {
+    let vandaag = Datum("2027-06-01")!
+
+    func nieuw() async throws -> (TestDatabase, Trajecten, String) {
+        let db = try await TestDatabase.make()
+        let trajecten = Trajecten(store: db.store)
+        let id = Trajecten.streamID(UUID())
+        try await trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
+        return (db, trajecten, id)
+    }
+
+    @Test func aBrokenRuleOrAFutureDateWritesNothing() async throws {
+        let (db, trajecten, id) = try await nieuw()
+        await #expect(throws: RegelFout.eerstGestart("afbouw_gestart")) {
+            try await trajecten.registreer([(.afbouwGestart(.init()), Datum("2026-03-01")!)], in: id, door: "c1", vandaag: vandaag)
+        }
+        await #expect(throws: RegelFout.datumInDeToekomst) {
+            try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2027-06-02")!)], in: id, door: "c1", vandaag: vandaag)
+        }
+        // A batch is all or nothing: the valid first event is not stored either.
+        await #expect(throws: RegelFout.geenStage) {
+            try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2026-02-01")!),
+                                            (.stagebezoek(.init(stagebedrijf: "B")), Datum("2026-02-02")!)], in: id, door: "c1", vandaag: vandaag)
+        }
+        await #expect(throws: RegelFout.trajectBestaatNiet) {
+            try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2026-02-01")!)],
+                                           in: Trajecten.streamID(UUID()), door: "c1", vandaag: vandaag)
+        }
+        #expect(try await db.store.count() == 1)
+    }
+
+    @Test func concurrentWritersOnOneCaseAreAllKeptInOrder() async throws {
+        let (db, trajecten, id) = try await nieuw()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for dag in 1...8 {
+                group.addTask {
+                    try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum(2026, 2, dag)!)], in: id, door: "c\(dag)", vandaag: vandaag)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let events = try await db.store.readStream(id)
+        #expect(events.map(\.streamVersion) == Array(1...9))
+        #expect(Set(events.dropFirst().map(\.metadata.actor)) == Set((1...8).map { "c\($0)" }))
+    }
+
+    @Test func withAnExpectedVersionOnlyOneOfEightConcurrentWritersWins() async throws {
+        let (db, trajecten, id) = try await nieuw()
+        let uitkomsten = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for dag in 1...8 {
+                group.addTask {
+                    do {
+                        try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum(2026, 2, dag)!)], in: id, door: "c",
+                                                       vandaag: vandaag, verwachteVersie: 1)
+                        return true
+                    } catch let TrajectFout.versieConflict(verwacht, actueel) {
+                        #expect(verwacht == 1 && actueel == 2)
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(uitkomsten.filter { $0 }.count == 1)
+        #expect(try await db.store.count() == 2)
+    }
+
+    @Test func aRetriedBatchWithTheSameIDsReturnsTheOriginalAndWritesNothing() async throws {
+        let (db, trajecten, id) = try await nieuw()
+        let ids = [UUID(), UUID()]
+        let batch: [(Gebeurtenis, Datum)] = [(.coachToegewezen(.init(coach: "c1")), Datum("2026-01-20")!),
+                                             (.welkomstgesprek(.init()), Datum("2026-01-25")!)]
+        let eerste = try await trajecten.registreer(batch, in: id, door: "c1", vandaag: vandaag, eventIDs: ids)
+        // Without the id check the decide step would refuse the repeat (same coach again).
+        let herhaald = try await trajecten.registreer(batch, in: id, door: "c1", vandaag: vandaag, eventIDs: ids)
+        #expect(herhaald == eerste)
+        #expect(try await db.store.count() == 3)
+    }
+}
+
+@Suite struct EenJaarTests {
+    /// Sam: aanmelding in January, a bumpy start, afbouw in spring, overdracht in June.
+    @Test func oneStudentThroughAWholeYear() async throws {
+        let db = try await TestDatabase.make()
+        let trajecten = Trajecten(store: db.store)
+        let id = Trajecten.streamID(UUID())
+        func op(_ dag: String, _ g: Gebeurtenis) -> (Gebeurtenis, Datum) { (g, Datum(dag)!) }
+        let jaar: [(Gebeurtenis, Datum)] = [
+            op("2026-01-15", .aanmelding(Voorbeeld.aanmelding)),
+            op("2026-01-16", .toestemmingGegeven(.init(door: .ouder, scope: [.mbo, .leerplicht]))),
+            op("2026-02-05", .coachToegewezen(.init(coach: "coach-07"))),
+            op("2026-02-20", .welkomstgesprek(.init())),
+            op("2026-04-20", .mboAanmelding(.init(instelling: "MBO Utrecht", opleiding: "Entree"))),
+            op("2026-04-16", .overstaptafelBesproken(.init(tafel: "april-2026", besluit: .extraBegeleiding))),
+            op("2026-06-10", .intakegesprek(.init(warmeOverdracht: true))),
+            op("2026-09-01", .gestart(.init(instelling: "MBO Utrecht", opleiding: "Entree"))),
+            op("2026-09-10", .contactmoment(.init(vorm: .gesprek))),
+            op("2026-10-20", .signaal(.init(soort: .verzuim))),
+            op("2026-11-20", .contactmoment(.init(vorm: .telefoon))),
+            op("2026-11-24", .signaalOpgelost(.init(soort: .verzuim))),
+            op("2026-11-30", .evaluatiegesprek(.init(uitkomst: .doorgaan))),
+            op("2027-03-01", .evaluatiegesprek(.init(uitkomst: .afbouwen))),
+            op("2027-03-01", .afbouwGestart(.init())),
+            op("2027-03-15", .contactmoment(.init(vorm: .app))),
+            op("2027-06-14", .overdrachtZorgteam(.init(persoonsgegevens: .init(contactpersoon: "J. Jansen")))),
+        ]
+        for (gebeurtenis, datum) in jaar {
+            try await trajecten.registreer([(gebeurtenis, datum)], in: id, door: "coach-07", vandaag: Datum("2027-06-30")!)
+        }
+        let instellingen = RegioInstellingen()
+        try await ProjectionRunner(store: db.store, projection: TrajectenProjectie(instellingen: instellingen)).catchUp()
+        let overzichten = Overzichten(pool: db.pool, instellingen: instellingen)
+        func stand(_ dag: String) async throws -> (Fase, [Risicoreden], Afbouwstatus) {
+            let traject = try #require(try await overzichten.trajecten(regio: "Utrecht", op: Datum(dag)!).first)
+            let redenen = try await overzichten.risicolijst(regio: "Utrecht", op: Datum(dag)!).first?.redenen ?? []
+            return (traject.fase, redenen, traject.afbouwstatus(op: Datum(dag)!, instellingen: Instellingen()))
+        }
+
+        var (fase, redenen, status) = try await stand("2026-02-01")
+        #expect(fase == .aangemeld && redenen == [.geenCoach] && status.volgendeStap == .coachToewijzen && status.teLaat)
+        (fase, redenen, status) = try await stand("2026-04-10")
+        #expect(redenen == [.geenMboAanmelding] && status.volgendeStap == .mboAanmelding && status.verlooptOp == Datum("2026-04-01"))
+        (fase, redenen, _) = try await stand("2026-09-15")
+        #expect(fase == .gestart && redenen.isEmpty)
+        (fase, redenen, _) = try await stand("2026-11-10")
+        #expect(redenen == [.signaalOpen, .contactVerlopen])
+        (fase, redenen, status) = try await stand("2026-12-20")
+        #expect(fase == .gestart && redenen.isEmpty && status.volgendeStap == .afbouw)
+        (fase, redenen, status) = try await stand("2027-06-01")
+        #expect(fase == .afbouw && redenen == [.contactVerlopen, .overdrachtVerlopen] && status.volgendeStap == .overdrachtZorgteam)
+        (fase, redenen, status) = try await stand("2027-06-20")
+        #expect(fase == .overgedragen && redenen.isEmpty && status.volgendeStap == nil)
+
+        let tijdlijn = try await overzichten.tijdlijn(id)
+        #expect(tijdlijn.count == jaar.count)
+        #expect(tijdlijn.map(\.datum) == tijdlijn.map(\.datum).sorted())
+        #expect(tijdlijn[5].samenvatting == "Aangemeld bij MBO Utrecht voor Entree")  // recorded before the table, happened after
+        #expect(tijdlijn.first?.samenvatting == "Aangemeld door De Brug voor Entree bij MBO Utrecht")
+        #expect(tijdlijn.allSatisfy { $0.geregistreerdDoor == "coach-07" })
+        #expect(try await overzichten.tijdlijn(id, tot: Datum("2026-09-01")!).count == 8)
+    }
+}
