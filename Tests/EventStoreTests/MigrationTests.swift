@@ -56,7 +56,8 @@ import Testing
         let tables = try await db.pool.query(
             "SELECT count(*) AS n FROM pg_tables WHERE tablename IN ('half_done', 'never')")
         #expect(try tables.first!.decode("n") == 0)
-        #expect(try await db.pool.query("SELECT max(version) AS v FROM schema_migrations").first!.decode("v") == 1)
+        let lastReal = try Migrator(directory: TestDatabase.migrationsDirectory).migrations.last!.version
+        #expect(try await db.pool.query("SELECT max(version) AS v FROM schema_migrations").first!.decode("v") == lastReal)
     }
 
     @Test func aDatabaseNewerThanTheCodeIsRefused() async throws {
