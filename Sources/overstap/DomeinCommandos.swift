@@ -85,16 +85,24 @@ struct Tijdlijn: AsyncParsableCommand {
     }
 }
 
+/// The options every regional list takes.
+struct RegioOpties: ParsableArguments {
+    @Option(help: "Region.") var regio: String
+    @Option(help: "As of this day (YYYY-MM-DD); default today in Europe/Amsterdam.") var peildatum: String?
+
+    /// The peildatum, parsed.
+    func dag() throws -> Datum { try overstap.peildatum(peildatum) }
+}
+
 /// `overstap coaches --regio R`.
 struct Coaches: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the coach loads of a region.")
-    @Option(help: "Region.") var regio: String
-    @Option(help: "As of this day.") var peildatum: String?
+    @OptionGroup var opties: RegioOpties
 
     func run() async throws {
-        let dag = try overstap.peildatum(peildatum)
+        let dag = try opties.dag()
         try await Omgeving.met { omgeving in
-            let lasten = try await omgeving.overzichten.coachbelasting(regio: regio, op: dag)
+            let lasten = try await omgeving.overzichten.coachbelasting(regio: opties.regio, op: dag)
             print(Tabel.tekst(["coach", "actief"] + Fase.allCases.map(\.rawValue) + ["status"], lasten.map { last in
                 [last.coach, String(last.actief)] + Fase.allCases.map { String(last.perFase[$0] ?? 0) } + [last.status.rawValue]
             }), terminator: "")
@@ -105,13 +113,12 @@ struct Coaches: AsyncParsableCommand {
 /// `overstap afbouw --regio R`.
 struct Afbouw: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the afbouw overview of a region: counts per phase, then overdue cases.")
-    @Option(help: "Region.") var regio: String
-    @Option(help: "As of this day.") var peildatum: String?
+    @OptionGroup var opties: RegioOpties
 
     func run() async throws {
-        let dag = try overstap.peildatum(peildatum)
+        let dag = try opties.dag()
         try await Omgeving.met { omgeving in
-            let statussen = try await omgeving.overzichten.afbouwstatus(regio: regio, op: dag)
+            let statussen = try await omgeving.overzichten.afbouwstatus(regio: opties.regio, op: dag)
             print(Tabel.tekst(["fase", "trajecten", "te laat"], Fase.allCases.map { fase in
                 let inFase = statussen.filter { $0.1.fase == fase }
                 return [fase.rawValue, String(inFase.count), String(inFase.filter { $0.1.teLaat }.count)]
@@ -126,14 +133,13 @@ struct Afbouw: AsyncParsableCommand {
 /// `overstap risicolijst --regio R [--peildatum D] [--csv]`.
 struct Risicolijst: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the at-risk list of a region, most severe first.")
-    @Option(help: "Region.") var regio: String
-    @Option(help: "As of this day.") var peildatum: String?
+    @OptionGroup var opties: RegioOpties
     @Flag(help: "Write CSV (RFC 4180) for a spreadsheet.") var csv = false
 
     func run() async throws {
-        let dag = try overstap.peildatum(peildatum)
+        let dag = try opties.dag()
         try await Omgeving.met { omgeving in
-            let regels = try await omgeving.overzichten.risicolijst(regio: regio, op: dag)
+            let regels = try await omgeving.overzichten.risicolijst(regio: opties.regio, op: dag)
             let rijen = regels.map(\.cellen)
             print(csv ? Tabel.csv(RisicoRegel.kolommen, rijen) : Tabel.tekst(RisicoRegel.kolommen, rijen), terminator: "")
         }

@@ -38,12 +38,28 @@ struct Overstap: AsyncParsableCommand {
                 var syncCommand = command
                 try syncCommand.run()
             }
-        } catch {
+        } catch where command is OverstapCommand && !(error is ValidationError || error is CleanExit || error is ExitCode) {
             FileHandle.standardError.write(Data("overstap: \(userMessage(for: error))\n".utf8))
             Foundation.exit(1)
+        } catch {
+            exit(withError: error)  // help and usage, which ArgumentParser reports by throwing
         }
     }
 }
+
+/// Our commands: their failures are shown as one line; anything else is ArgumentParser's to show.
+protocol OverstapCommand {}
+
+extension Migrate: OverstapCommand {}
+extension Serve: OverstapCommand {}
+extension Status: OverstapCommand {}
+extension Demo: OverstapCommand {}
+extension Nightly: OverstapCommand {}
+extension Projections.Rebuild: OverstapCommand {}
+extension Tijdlijn: OverstapCommand {}
+extension Coaches: OverstapCommand {}
+extension Afbouw: OverstapCommand {}
+extension Risicolijst: OverstapCommand {}
 
 /// One line for a person: what went wrong and, where we know it, what to do.
 func userMessage(for error: Error) -> String {

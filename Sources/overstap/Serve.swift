@@ -9,20 +9,27 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the service until SIGINT or SIGTERM.",
         discussion: """
-            For now the service checks that the database is reachable and fully migrated, then waits \
-            for a signal and shuts down cleanly. The HTTP API and the projections arrive with later work.
+            For now the service checks that the database is reachable and fully migrated, then keeps \
+            the read models (timeline, cases) up to date as events arrive, until a signal asks it to \
+            stop. The HTTP API arrives with later work.
             """)
 
     func run() async throws {
         let logger = Logger(label: "overstap.serve")
-        let migrator = try Migrator(directory: Migrator.defaultDirectory())
-        try await Database.with { database in
-            let pending = try await migrator.pending(database.pool)
-            guard pending.isEmpty else { throw ServeError.notMigrated(pending: pending.count) }
-            let who: String = try await database.pool.query("SELECT current_user AS who").first!.decode("who")
+        try await Omgeving.met { omgeving in
+            let who: String = try await omgeving.database.pool.query("SELECT current_user AS who").first!.decode("who")
             logger.info("overstap is running; stop with Ctrl-C or SIGTERM", metadata: ["db.role": "\(who)"])
-            let signal = await shutdownSignal()
-            logger.info("shutting down", metadata: ["signal": "\(signal)"])
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask {
+                    try await omgeving.projectie.run()
+                    return nil
+                }
+                group.addTask { await shutdownSignal() }
+                let signal = try await group.next() ?? nil
+                logger.info("shutting down", metadata: ["signal": "\(signal ?? "-")"])
+                group.cancelAll()
+                _ = try? await group.waitForAll()
+            }
         }
     }
 }
