@@ -6,6 +6,8 @@ APT_PACKAGES := libpq-dev pkg-config postgresql
 # make run keeps its database here between runs; `make clean-data` removes it.
 export OVERSTAP_DATA_DIR ?= $(CURDIR)/.overstap/postgres
 export OVERSTAP_SQL_DIR ?= $(CURDIR)/sql
+# A development key-encryption key, made once; production gets its own from a secret store.
+export OVERSTAP_KEK_FILE ?= $(CURDIR)/.overstap/kek
 
 .PHONY: help deps build run test clean-data
 
@@ -28,6 +30,8 @@ build: deps
 	swift build
 
 run: build
+	@[ -n "$$OVERSTAP_KEK" ] || [ -s "$(OVERSTAP_KEK_FILE)" ] || { mkdir -p "$(dir $(OVERSTAP_KEK_FILE))" && \
+		(umask 077; .build/debug/overstap sleutels nieuw > "$(OVERSTAP_KEK_FILE)") && echo "made a development key in $(OVERSTAP_KEK_FILE)"; }
 	.build/debug/overstap migrate
 	.build/debug/overstap demo
 	.build/debug/overstap nightly --peildatum 2026-11-20

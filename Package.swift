@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -34,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "Overstap",
-            dependencies: ["EventStore"]
+            dependencies: ["EventStore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "overstap",

@@ -27,6 +27,8 @@ public struct Instellingen: Codable, Equatable, Sendable {
     public var overdrachtNaAfbouwWeken = 13
     /// An event recorded more than this many days after it happened is marked late on the timeline.
     public var laatGeregistreerdNaDagen = 7
+    /// Days a closed case keeps its personal data before the nightly job forgets it.
+    public var bewaartermijnDagen = 730
     /// Coach load norm: fewer active cases than this is `onder`.
     public var normMinimum = 20
     /// Coach load norm: more active cases than this is `boven`.
@@ -58,6 +60,7 @@ public struct Instellingen: Codable, Equatable, Sendable {
         try read(.signaalOpenDagen, into: &signaalOpenDagen)
         try read(.overdrachtNaAfbouwWeken, into: &overdrachtNaAfbouwWeken)
         try read(.laatGeregistreerdNaDagen, into: &laatGeregistreerdNaDagen)
+        try read(.bewaartermijnDagen, into: &bewaartermijnDagen)
         try read(.normMinimum, into: &normMinimum)
         try read(.normMaximum, into: &normMaximum)
         guard normMinimum <= normMaximum else {

@@ -93,3 +93,37 @@ extension Array: PostgresEncodable where Element: PostgresEncodable {
         return text + "}"
     }
 }
+
+/// `bytea`, exchanged in hex format (`\x0a1b…`).
+extension Data: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String? {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
+        text.reserveCapacity(2 + 2 * count)
+        for byte in self { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]] }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    public init?(postgresText text: String) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(utf8.count / 2 - 1)
+        var index = 2
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        self.init(bytes)
+    }
+    public static var postgresTypeName: String { "bytea" }
+}

@@ -37,11 +37,14 @@ struct Nightly: AsyncParsableCommand {
         try await Omgeving.met { omgeving in
             let meldingen = try await NoShowControle(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
                 .voerUit(peildatum: dag)
+            let vergeten = try await Bewaartermijn(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
+                .voerUit(peildatum: dag)
             try await omgeving.projectie.catchUp()
             print(Tabel.tekst(["regio", "traject", "soort", "datum", "status"], meldingen.map {
                 [$0.regio, $0.trajectID, $0.soort.rawValue, $0.datum.description, $0.nieuw ? "nieuw" : "al gemeld"]
             }), terminator: "")
             print("No-show controle \(dag): \(meldingen.filter(\.nieuw).count) nieuw gesignaleerd, \(meldingen.filter { !$0.nieuw }.count) al eerder gesignaleerd.")
+            print("Bewaartermijn: \(vergeten.count) leerling(en) vergeten.")
         }
     }
 }

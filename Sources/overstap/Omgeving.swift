@@ -14,14 +14,17 @@ struct Omgeving {
     }
 
     /// Opens the database, checks it is migrated, brings the read models up to date, runs `body`.
+    /// Refuses to start without a key-encryption key: personal data is never stored in plain text.
     static func met<T>(_ body: (Omgeving) async throws -> T) async throws -> T {
         let instellingen = try leesInstellingen()
+        let sleutelring = try Sleutelring.uitOmgeving()
         let migrator = try Migrator(directory: Migrator.defaultDirectory())
         return try await Database.with { database in
             let pending = try await migrator.pending(database.pool)
             guard pending.isEmpty else { throw ServeError.notMigrated(pending: pending.count) }
             let omgeving = Omgeving(
-                database: database, trajecten: Trajecten(store: EventStore(pool: database.pool)),
+                database: database,
+                trajecten: Trajecten(store: EventStore(pool: database.pool), kluis: Kluis(pool: database.pool, sleutelring: sleutelring)),
                 instellingen: instellingen, overzichten: Overzichten(pool: database.pool, instellingen: instellingen))
             try await omgeving.projectie.catchUp()
             return try await body(omgeving)
@@ -40,6 +43,12 @@ struct Omgeving {
             throw CLIFout("settings file \(pad) is not valid: \(error). Hint: see docs/instellingen.md")
         }
     }
+}
+
+/// Who is at the keyboard, for the log and the read register: `OVERSTAP_ACTOR`, else the login.
+var actor: String {
+    let env = ProcessInfo.processInfo.environment
+    return env["OVERSTAP_ACTOR"] ?? env["USER"].map { "cli:" + $0 } ?? "cli"
 }
 
 /// A one-line failure for the command line.

@@ -15,7 +15,8 @@ struct Overstap: AsyncParsableCommand {
             """,
         subcommands: [
             Migrate.self, Serve.self, Status.self, Demo.self, Nightly.self, Projections.self,
-            Tijdlijn.self, Coaches.self, Afbouw.self, Risicolijst.self,
+            Tijdlijn.self, Coaches.self, Afbouw.self, Risicolijst.self, Leerling.self, Inzage.self,
+            Vergeet.self, Sleutels.self,
         ])
 
     /// Runs the command; failures become one line on stderr and exit status 1, never a trace.
@@ -60,6 +61,10 @@ extension Tijdlijn: OverstapCommand {}
 extension Coaches: OverstapCommand {}
 extension Afbouw: OverstapCommand {}
 extension Risicolijst: OverstapCommand {}
+extension Leerling: OverstapCommand {}
+extension Inzage: OverstapCommand {}
+extension Vergeet: OverstapCommand {}
+extension Sleutels.Roteer: OverstapCommand {}
 
 /// One line for a person: what went wrong and, where we know it, what to do.
 func userMessage(for error: Error) -> String {

@@ -21,6 +21,7 @@ import Testing
             .signaal(.init(soort: .verzuim, persoonsgegevens: .init("vaak te laat"))), .signaalOpgelost(.init(soort: .verzuim)),
             .evaluatiegesprek(.init(uitkomst: .extraOndersteuning)), .afbouwGestart(.init(persoonsgegevens: .init("plan"))),
             .overdrachtZorgteam(.init(persoonsgegevens: .init(contactpersoon: "mevr. Jansen"))), .afgesloten(.init(reden: .diploma)),
+            .leerlingVergeten(.init(reden: .verzoek)),
         ]
         #expect(Set(all.map(\.type)) == Set(Gebeurtenis.schemaversies.keys))
         for gebeurtenis in all {

@@ -9,7 +9,7 @@ import Testing
 
     func nieuw() async throws -> (TestDatabase, Trajecten, String) {
         let db = try await TestDatabase.make()
-        let trajecten = Trajecten(store: db.store)
+        let trajecten = db.trajecten
         let id = Trajecten.streamID(UUID())
         try await trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
         return (db, trajecten, id)
@@ -88,7 +88,7 @@ import Testing
     /// Sam: aanmelding in January, a bumpy start, afbouw in spring, overdracht in June.
     @Test func oneStudentThroughAWholeYear() async throws {
         let db = try await TestDatabase.make()
-        let trajecten = Trajecten(store: db.store)
+        let trajecten = db.trajecten
         let id = Trajecten.streamID(UUID())
         func op(_ dag: String, _ g: Gebeurtenis) -> (Gebeurtenis, Datum) { (g, Datum(dag)!) }
         let jaar: [(Gebeurtenis, Datum)] = [

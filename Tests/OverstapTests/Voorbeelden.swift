@@ -36,3 +36,16 @@ struct Voorbeeld {
         traject(op: peildatum).risicoredenen(op: Self.d(peildatum), instellingen: Instellingen(), coachLast: coachLast)
     }
 }
+
+import EventStore
+import PostgresTesting
+
+extension Sleutelring {
+    /// A fixed key for tests (never used outside them).
+    static let test = try! Sleutelring(actief: .init(base64: Data(repeating: 7, count: 32).base64EncodedString(), waar: "test"))
+}
+
+extension TestDatabase {
+    /// The case service on this database, encrypting with the test key.
+    var trajecten: Trajecten { Trajecten(store: store, kluis: Kluis(pool: pool, sleutelring: .test)) }
+}

@@ -47,6 +47,7 @@ extension Gebeurtenis {
         "afbouw_gestart": { .afbouwGestart(try $1.decode(AfbouwGestart.self, from: $0)) },
         "overdracht_zorgteam": { .overdrachtZorgteam(try $1.decode(OverdrachtZorgteam.self, from: $0)) },
         "afgesloten": { .afgesloten(try $1.decode(Afgesloten.self, from: $0)) },
+        "leerling_vergeten": { .leerlingVergeten(try $1.decode(LeerlingVergeten.self, from: $0)) },
     ]
 
     /// The wire name and the payload.
@@ -72,6 +73,7 @@ extension Gebeurtenis {
         case .afbouwGestart(let p): ("afbouw_gestart", p)
         case .overdrachtZorgteam(let p): ("overdracht_zorgteam", p)
         case .afgesloten(let p): ("afgesloten", p)
+        case .leerlingVergeten(let p): ("leerling_vergeten", p)
         }
     }
 
@@ -87,9 +89,7 @@ extension Gebeurtenis {
 
     /// The payload without its `persoonsgegevens`: what read models keep.
     public func payloadZonderPersoonsgegevens() throws -> String {
-        var object = try JSONSerialization.jsonObject(with: Data(try payloadJSON().utf8)) as! [String: Any]
-        object["persoonsgegevens"] = nil
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
+        try PayloadJSON.zonderPersoonsgegevens(try payloadJSON())
     }
 
     /// Reads a payload; a malformed, missing or unknown field is an error that names it.

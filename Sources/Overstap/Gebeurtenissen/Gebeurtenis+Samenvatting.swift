@@ -25,6 +25,7 @@ extension Gebeurtenis {
         case .afbouwGestart: "Afbouw gestart"
         case .overdrachtZorgteam: "Overgedragen aan het zorgteam"
         case .afgesloten(let a): "Afgesloten: \(a.reden.rawValue)"
+        case .leerlingVergeten(let v): "Persoonsgegevens verwijderd (\(v.reden == .verzoek ? "op verzoek" : "bewaartermijn verstreken"))"
         }
     }
 }

@@ -23,6 +23,7 @@ public enum Gebeurtenis: Equatable, Sendable {
     case afbouwGestart(AfbouwGestart)
     case overdrachtZorgteam(OverdrachtZorgteam)
     case afgesloten(Afgesloten)
+    case leerlingVergeten(LeerlingVergeten)
 }
 
 /// Free text about a student: personal data, kept under `persoonsgegevens`.
@@ -214,6 +215,12 @@ public struct OverdrachtZorgteam: Codable, Equatable, Sendable {
     }
     public var persoonsgegevens: Persoonsgegevens?
     public init(persoonsgegevens: Persoonsgegevens?) { self.persoonsgegevens = persoonsgegevens }
+}
+
+/// The student's personal data was destroyed (its key); says why, holds no personal data itself.
+public struct LeerlingVergeten: Codable, Equatable, Sendable {
+    public var reden: VergeetReden
+    public init(reden: VergeetReden) { self.reden = reden }
 }
 
 /// The case is closed.

@@ -66,6 +66,14 @@ public enum Tafelbesluit: String, Codable, Sendable, CaseIterable {
     case leerplichtInschakelen = "leerplicht_inschakelen", zorgInschakelen = "zorg_inschakelen"
 }
 
+/// Why a student's personal data was destroyed.
+public enum VergeetReden: String, Codable, Sendable, CaseIterable {
+    /// The student (or a parent) asked for it (AVG art. 17).
+    case verzoek
+    /// The case was closed longer than the retention period.
+    case bewaartermijn
+}
+
 /// Why a case was closed.
 public enum Afsluitreden: String, Codable, Sendable, CaseIterable {
     case diploma, werk, overgestapt, uitgevallen, verhuisd, overig

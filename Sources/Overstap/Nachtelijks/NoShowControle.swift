@@ -69,18 +69,9 @@ public struct NoShowControle: Sendable {
         return [(.startOnbevestigd, start.plus(dagen: instellingen.startOnbevestigdNaDagen)), (.nietGeplaatst, oktober)]
     }
 
-    /// A name-based UUID (version 8, FNV-1a 128 over the name): the same flag always gets the same id.
+    /// The same flag always gets the same id.
     static func eventID(_ trajectID: String, _ schooljaar: Schooljaar, _ soort: NoShowSoort) -> UUID {
-        var hash: UInt128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d
-        for byte in "no_show|\(trajectID)|\(schooljaar)|\(soort.rawValue)".utf8 {
-            hash ^= UInt128(byte)
-            hash = hash &* 0x0000_0000_0100_0000_0000_0000_0000_013B
-        }
-        var bytes = (0..<16).map { UInt8(truncatingIfNeeded: hash >> (8 * (15 - $0))) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
-        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        naamUUID("no_show|\(trajectID)|\(schooljaar)|\(soort.rawValue)")
     }
 }
 

@@ -17,22 +17,30 @@ public enum TrajectFout: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Cases on the event store: load one, and record events on it after the decide step.
+/// Cases on the event store: load one, and record events on it after the decide step. Personal
+/// data is encrypted by the vault before it reaches the log; there is no plain-text path.
 public struct Trajecten: Sendable {
     /// The store.
     public let store: EventStore
+    /// Encrypts personal fields per student.
+    public let kluis: Kluis
 
     /// Creates the service.
-    public init(store: EventStore) { self.store = store }
+    public init(store: EventStore, kluis: Kluis) {
+        self.store = store
+        self.kluis = kluis
+    }
 
     /// The stream of a case.
     public static func streamID(_ id: UUID) -> String { "traject-" + id.uuidString.lowercased() }
 
-    /// A case's events as the domain reads them, in recorded order, with their stored form.
+    /// A case's events as the rules read them (without personal data), in recorded order, with
+    /// their stored form.
     public func gebeurtenissen(_ trajectID: String) async throws -> [(RecordedEvent, Gebeurtenis, Datum)] {
         guard trajectID.hasPrefix("traject-") else { throw TrajectFout.onbekendTraject }
         return try await store.readStream(trajectID).map { event in
-            (event, try Gebeurtenis.decode(type: event.type, schemaversie: event.schemaVersion, payload: Data(event.data.utf8)),
+            (event, try Gebeurtenis.decode(type: event.type, schemaversie: event.schemaVersion,
+                                           payload: Data(try PayloadJSON.zonderPersoonsgegevens(event.data).utf8)),
              Datum(tijdstip: event.occurredAt))
         }
     }
@@ -70,7 +78,7 @@ public struct Trajecten: Sendable {
                 traject = Traject.herleid(id: trajectID, uit: stored.map { ($0.1, $0.2) } + Array(nieuw.prefix(events.count + 1)))
                 events.append(NewEvent(
                     id: id, type: gebeurtenis.type, schemaVersion: Gebeurtenis.schemaversies[gebeurtenis.type]!,
-                    data: try gebeurtenis.payloadJSON(),
+                    data: try await kluis.versleutel(try gebeurtenis.payloadJSON(), traject: trajectID, eventID: id),
                     metadata: EventMetadata(actor: actor, correlationID: correlatie), occurredAt: datum.tijdstip))
             }
             do {
@@ -86,6 +94,18 @@ public struct Trajecten: Sendable {
     }
 
     static let pogingen = 12
+
+    /// Forgets the student: records why (without personal data), then destroys the data key. Safe
+    /// to repeat: the event has a fixed id, and a destroyed key stays destroyed.
+    public func vergeet(_ trajectID: String, reden: VergeetReden, door actor: String, vandaag: Datum = .vandaag()) async throws {
+        let id = naamUUID("leerling_vergeten|\(trajectID)")
+        let stored = try await gebeurtenissen(trajectID)
+        if !stored.contains(where: { $0.0.id == id }) {
+            try await registreer([(.leerlingVergeten(.init(reden: reden)), vandaag)], in: trajectID, door: actor,
+                                 vandaag: vandaag, eventIDs: [id])
+        }
+        try await kluis.vergeet(trajectID)
+    }
 
     /// The stored result of a batch with these ids, if it was stored before.
     private static func eerder(_ ids: [UUID], in stored: [(RecordedEvent, Gebeurtenis, Datum)]) -> AppendResult? {

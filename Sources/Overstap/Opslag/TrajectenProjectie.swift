@@ -23,7 +23,8 @@ public struct TrajectenProjectie: Projection {
         var rijen = TijdlijnRijen()
         for event in events where event.streamID.hasPrefix("traject-") {
             let gebeurtenis = try Gebeurtenis.decode(
-                type: event.type, schemaversie: event.schemaVersion, payload: Data(event.data.utf8))
+                type: event.type, schemaversie: event.schemaVersion,
+                payload: Data(try PayloadJSON.zonderPersoonsgegevens(event.data).utf8))
             let regio: String
             if case .aanmelding(let aanmelding) = gebeurtenis {
                 regio = aanmelding.regio
@@ -54,15 +55,18 @@ public struct TrajectenProjectie: Projection {
         try await connection.query(
             """
             INSERT INTO trajecten (traject_id, regio, vso_school, coach, fase, fase_sinds, aangemeld_op,
-                                   verwachte_startdatum, gestart_op, volgende_stap, verloopt_op, versie)
+                                   verwachte_startdatum, gestart_op, volgende_stap, verloopt_op, versie,
+                                   afgesloten_op, vergeten_op)
             VALUES (\(traject.id), \(traject.regio), \(traject.vsoSchool), \(traject.coach), \(traject.fase.rawValue),
                     \(traject.faseSinds), \(traject.aangemeldOp), \(traject.verwachteStartdatum), \(traject.gestartOp),
-                    \(status.volgendeStap?.rawValue), \(status.verlooptOp), \(stand.versie))
+                    \(status.volgendeStap?.rawValue), \(status.verlooptOp), \(stand.versie),
+                    \(traject.afgeslotenOp), \(traject.vergetenOp))
             ON CONFLICT (traject_id) DO UPDATE SET
                 regio = EXCLUDED.regio, vso_school = EXCLUDED.vso_school, coach = EXCLUDED.coach,
                 fase = EXCLUDED.fase, fase_sinds = EXCLUDED.fase_sinds, aangemeld_op = EXCLUDED.aangemeld_op,
                 verwachte_startdatum = EXCLUDED.verwachte_startdatum, gestart_op = EXCLUDED.gestart_op,
-                volgende_stap = EXCLUDED.volgende_stap, verloopt_op = EXCLUDED.verloopt_op, versie = EXCLUDED.versie
+                volgende_stap = EXCLUDED.volgende_stap, verloopt_op = EXCLUDED.verloopt_op, versie = EXCLUDED.versie,
+                afgesloten_op = EXCLUDED.afgesloten_op, vergeten_op = EXCLUDED.vergeten_op
             """)
     }
 }

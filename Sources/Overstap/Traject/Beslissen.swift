@@ -18,6 +18,7 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
     case legeScope
     case datumVoor(String)
     case persoonsgegevensOntbreken(String)
+    case trajectVergeten
 
     public var description: String {
         switch self {
@@ -39,6 +40,7 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
         case .legeScope: "noem ten minste één scope"
         case .datumVoor(let stap): "de datum ligt voor \(stap)"
         case .persoonsgegevensOntbreken(let type): "\(type) vraagt om persoonsgegevens"
+        case .trajectVergeten: "de persoonsgegevens van deze leerling zijn verwijderd; er kan niets meer bij"
         }
     }
 }
@@ -53,6 +55,9 @@ extension Traject {
             guard aanmelding.persoonsgegevens != nil else { throw .persoonsgegevensOntbreken("aanmelding") }
             return
         }
+        guard traject.vergetenOp == nil else { throw .trajectVergeten }
+        // Forgetting is administrative: it may follow the closing (that is what retention does).
+        if case .leerlingVergeten = gebeurtenis { return }
         // Nothing on or after the closing day; what happened before it may still be recorded late.
         if let afgeslotenOp = traject.afgeslotenOp, datum >= afgeslotenOp { throw .trajectAfgesloten }
         guard datum >= traject.aangemeldOp else { throw .datumVoorAanmelding }
@@ -112,6 +117,8 @@ extension Traject {
             guard overgedragenOp == nil else { throw .alOvergedragen }
         case .afgesloten:
             guard afgeslotenOp == nil else { throw .trajectAfgesloten }
+        case .leerlingVergeten:
+            break
         }
     }
 }

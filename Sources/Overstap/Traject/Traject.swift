@@ -36,6 +36,8 @@ public struct Traject: Equatable, Sendable {
     public private(set) var overgedragenOp: Datum?
     public private(set) var afgeslotenOp: Datum?
     public private(set) var afsluitreden: Afsluitreden?
+    /// When the student's personal data was destroyed; the case keeps its phases and dates.
+    public private(set) var vergetenOp: Datum?
 
     /// A new case from its aanmelding.
     public init(id: String, aanmelding: Aanmelding, op datum: Datum) {
@@ -105,6 +107,8 @@ public struct Traject: Equatable, Sendable {
         case .afgesloten(let a):
             afgeslotenOp = datum
             afsluitreden = a.reden
+        case .leerlingVergeten:
+            vergetenOp = vergetenOp ?? datum
         }
     }
 

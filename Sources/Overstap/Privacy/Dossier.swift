@@ -1,0 +1,75 @@
+import EventStore
+import Foundation
+
+/// Shown where personal data was destroyed.
+public let verwijderd = "[verwijderd]"
+
+/// Reading a student's personal data: the case view and the full export (*inzage*). Every read is
+/// registered in `inzage_registratie` (who, when, which case, through what) before data is returned.
+public struct Dossier: Sendable {
+    public let trajecten: Trajecten
+
+    public init(trajecten: Trajecten) { self.trajecten = trajecten }
+
+    /// The student's personal data from the aanmelding, or `nil` when forgotten.
+    public func persoonsgegevens(_ trajectID: String, wie: String, via: String) async throws -> Aanmelding.Persoonsgegevens? {
+        let events = try await ontsleuteld(trajectID, wie: wie, via: via)
+        guard let aanmelding = events.first(where: { $0.event.type == "aanmelding" }),
+            case .aanmelding(let a) = try Gebeurtenis.decode(type: "aanmelding", payload: Data(aanmelding.payload.utf8))
+        else { return nil }
+        return a.persoonsgegevens
+    }
+
+    /// Everything held about one student, decrypted where possible, with the register of its reads
+    /// (this one included), as JSON.
+    public func inzage(_ trajectID: String, wie: String) async throws -> String {
+        let events = try await ontsleuteld(trajectID, wie: wie, via: "inzage")
+        let pool = trajecten.store.pool
+        let leesregister = try await pool.query(
+            "SELECT wie, wanneer, via FROM inzage_registratie WHERE traject_id = \(trajectID) ORDER BY id"
+        ).map { rij -> [String: Any] in
+            ["wie": try rij.decode("wie", as: String.self), "via": try rij.decode("via", as: String.self),
+             "wanneer": ISO8601DateFormatter().string(from: try rij.decode("wanneer", as: Date.self))]
+        }
+        let sleutel = try await pool.query("SELECT vergeten_op FROM leerling_sleutels WHERE traject_id = \(trajectID)").first
+        let vergeten = try sleutel?.decode("vergeten_op", as: Date?.self)
+        let document: [String: Any] = [
+            "traject": trajectID,
+            "persoonsgegevens": vergeten == nil ? "aanwezig, versleuteld opgeslagen" : verwijderd,
+            "gebeurtenissen": try events.map { item -> [String: Any] in
+                [
+                    "type": item.event.type, "datum": Datum(tijdstip: item.event.occurredAt).description,
+                    "geregistreerdOp": ISO8601DateFormatter().string(from: item.event.recordedAt),
+                    "geregistreerdDoor": item.event.metadata.actor ?? "-",
+                    "gegevens": try PayloadJSON.object(item.payload),
+                ]
+            },
+            "gelezenDoor": leesregister,
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self)
+    }
+
+    /// Registers the read, then decrypts every event of the case.
+    private func ontsleuteld(_ trajectID: String, wie: String, via: String) async throws -> [(event: RecordedEvent, payload: String)] {
+        let events = try await trajecten.store.readStream(trajectID)
+        guard trajectID.hasPrefix("traject-"), !events.isEmpty else { throw TrajectFout.onbekendTraject }
+        try await trajecten.store.pool.query(
+            "INSERT INTO inzage_registratie (traject_id, wie, via) VALUES (\(trajectID), \(wie), \(via))")
+        let sleutel = try await trajecten.kluis.dataSleutel(trajectID, aanmaken: false)
+        return try events.map { ($0, try trajecten.kluis.ontsleutel($0, sleutel: sleutel)) }
+    }
+}
+
+/// A name-based UUID (version 8, FNV-1a 128 over the name): the same name always gives the same id.
+func naamUUID(_ naam: String) -> UUID {
+    var hash: UInt128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d
+    for byte in naam.utf8 {
+        hash ^= UInt128(byte)
+        hash = hash &* 0x0000_0000_0100_0000_0000_0000_0000_013B
+    }
+    var bytes = (0..<16).map { UInt8(truncatingIfNeeded: hash >> (8 * (15 - $0))) }
+    bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
+    bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+    return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                       bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+}

@@ -1,0 +1,124 @@
+import Crypto
+import EventStore
+import Foundation
+
+/// The vault for personal data: one data key per case, wrapped by the key ring, in
+/// `leerling_sleutels`. Personal fields are stored as `"persoonsgegevens": "v1:<base64>"`
+/// (AES-GCM, bound to case and event id); forgetting destroys the key.
+public struct Kluis: Sendable {
+    public let pool: PostgresPool
+    public let sleutelring: Sleutelring
+
+    public init(pool: PostgresPool, sleutelring: Sleutelring) {
+        self.pool = pool
+        self.sleutelring = sleutelring
+    }
+
+    static let voorvoegsel = "v1:"
+
+    /// `payloadJSON` with its `persoonsgegevens` encrypted; creates the case's key when needed.
+    func versleutel(_ payloadJSON: String, traject: String, eventID: UUID) async throws -> String {
+        var object = try PayloadJSON.object(payloadJSON)
+        guard let persoonlijk = object["persoonsgegevens"], !(persoonlijk is NSNull) else { return payloadJSON }
+        guard let sleutel = try await dataSleutel(traject, aanmaken: true) else { throw RegelFout.trajectVergeten }
+        let klaar = try JSONSerialization.data(withJSONObject: persoonlijk, options: .sortedKeys)
+        let doos = try AES.GCM.seal(klaar, using: sleutel, authenticating: Self.context(traject, eventID))
+        object["persoonsgegevens"] = Self.voorvoegsel + doos.combined!.base64EncodedString()
+        return try PayloadJSON.tekst(object)
+    }
+
+    /// The stored payload with `persoonsgegevens` decrypted, or without it when the case is forgotten.
+    func ontsleutel(_ event: RecordedEvent, sleutel: SymmetricKey?) throws -> String {
+        var object = try PayloadJSON.object(event.data)
+        guard let versleuteld = object["persoonsgegevens"] as? String else { return event.data }
+        guard let sleutel, versleuteld.hasPrefix(Self.voorvoegsel),
+            let bytes = Data(base64Encoded: String(versleuteld.dropFirst(Self.voorvoegsel.count)))
+        else {
+            object["persoonsgegevens"] = nil
+            return try PayloadJSON.tekst(object)
+        }
+        do {
+            let klaar = try AES.GCM.open(AES.GCM.SealedBox(combined: bytes), using: sleutel,
+                                         authenticating: Self.context(event.streamID, event.id))
+            object["persoonsgegevens"] = try JSONSerialization.jsonObject(with: klaar)
+        } catch {
+            throw SleutelFout.onleesbaar
+        }
+        return try PayloadJSON.tekst(object)
+    }
+
+    /// The case's data key; `nil` when the case was forgotten (or never had one and `aanmaken` is false).
+    func dataSleutel(_ traject: String, aanmaken: Bool) async throws -> SymmetricKey? {
+        if aanmaken {
+            let (kekID, gewikkeld) = try sleutelring.wikkel(SymmetricKey(size: .bits256))
+            try await pool.query(
+                """
+                INSERT INTO leerling_sleutels (traject_id, kek_id, sleutel) VALUES (\(traject), \(kekID), \(gewikkeld))
+                ON CONFLICT (traject_id) DO NOTHING
+                """)
+        }
+        guard let rij = try await pool.query(
+            "SELECT kek_id, sleutel FROM leerling_sleutels WHERE traject_id = \(traject)").first,
+            let gewikkeld = try rij.decode("sleutel", as: Data?.self)
+        else { return nil }
+        return try sleutelring.pak(gewikkeld, kekID: try rij.decode("kek_id"))
+    }
+
+    /// Destroys the case's data key; returns false when it was already gone.
+    @discardableResult
+    func vergeet(_ traject: String) async throws -> Bool {
+        let rows = try await pool.query(
+            """
+            INSERT INTO leerling_sleutels (traject_id, kek_id, sleutel, vergeten_op) VALUES (\(traject), NULL, NULL, now())
+            ON CONFLICT (traject_id) DO UPDATE SET kek_id = NULL, sleutel = NULL, vergeten_op = now()
+            WHERE leerling_sleutels.sleutel IS NOT NULL
+            """)
+        return rows.affectedRows == 1
+    }
+
+    /// Re-wraps every data key not wrapped by the active KEK; returns how many. Each key is
+    /// swapped only if nobody changed it meanwhile, so the service can keep running.
+    public func roteer(perKeer: Int = 500) async throws -> Int {
+        var totaal = 0
+        while true {
+            let rijen = try await pool.query(
+                """
+                SELECT traject_id, kek_id, sleutel FROM leerling_sleutels
+                WHERE sleutel IS NOT NULL AND kek_id <> \(sleutelring.actief.id) ORDER BY traject_id LIMIT \(perKeer)
+                """)
+            guard !rijen.isEmpty else { return totaal }
+            for rij in rijen {
+                let oudID: String = try rij.decode("kek_id")
+                let gewikkeld: Data = try rij.decode("sleutel")
+                let (nieuwID, opnieuw) = try sleutelring.wikkel(try sleutelring.pak(gewikkeld, kekID: oudID))
+                totaal += try await pool.query(
+                    """
+                    UPDATE leerling_sleutels SET kek_id = \(nieuwID), sleutel = \(opnieuw)
+                    WHERE traject_id = \(try rij.decode("traject_id", as: String.self)) AND kek_id = \(oudID) AND sleutel = \(gewikkeld)
+                    """).affectedRows
+            }
+        }
+    }
+
+    private static func context(_ traject: String, _ eventID: UUID) -> Data {
+        Data("overstap|\(traject)|\(eventID.uuidString.lowercased())".utf8)
+    }
+}
+
+/// Payload JSON as objects, and without its personal part.
+enum PayloadJSON {
+    static func object(_ tekst: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(tekst.utf8)) as? [String: Any] ?? [:]
+    }
+
+    static func tekst(_ object: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
+    }
+
+    /// What read models and the decide step read: the payload minus `persoonsgegevens`.
+    static func zonderPersoonsgegevens(_ tekst: String) throws -> String {
+        var object = try object(tekst)
+        object["persoonsgegevens"] = nil
+        return try self.tekst(object)
+    }
+}
