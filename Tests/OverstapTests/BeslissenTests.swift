@@ -65,6 +65,21 @@ import Testing
         }
     }
 
+    @Test func forgettingMayFollowTheClosingButNothingFollowsForgetting() throws {
+        let gesloten = Voorbeeld.aangemeld().en(.afgesloten(.init(reden: .werk)), op: "2026-03-01")
+        try beslis(.leerlingVergeten(.init(reden: .bewaartermijn)), op: "2026-05-01", gesloten)
+        let vergeten = gesloten.en(.leerlingVergeten(.init(reden: .bewaartermijn)), op: "2026-05-01")
+        #expect(throws: RegelFout.trajectVergeten) { try beslis(.leerlingVergeten(.init(reden: .verzoek)), op: "2026-05-02", vergeten) }
+        #expect(throws: RegelFout.trajectVergeten) { try beslis(.contactmoment(.init(vorm: .app)), op: "2026-02-01", vergeten) }
+        #expect(vergeten.traject.fase == .afgesloten && vergeten.traject.vergetenOp == Voorbeeld.d("2026-05-01"))
+    }
+
+    @Test func anAanmeldingNeedsPersonalData() {
+        var zonder = Voorbeeld.aanmelding
+        zonder.persoonsgegevens = nil
+        #expect(throws: RegelFout.persoonsgegevensOntbreken("aanmelding")) { try beslis(.aanmelding(zonder), op: "2026-02-01", nil) }
+    }
+
     @Test func lateRecordedEventsTakeTheirPlaceByDate() {
         // Recorded in this order, but the signal was resolved before it was raised again.
         let zaak = Voorbeeld.aangemeld()

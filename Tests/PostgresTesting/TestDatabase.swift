@@ -81,3 +81,23 @@ actor TestServer {
 }
 
 private let embeddedCluster = Mutex<EmbeddedPostgres?>(nil)
+
+extension TestDatabase {
+    /// A plain-text `pg_dump` of this database, to prove what is (not) stored anywhere in it.
+    public func dump() throws -> String {
+        var url = URLComponents(string: configuration.url)!
+        url.path = "/" + (configuration.database ?? "postgres")
+        let programma = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin/pg_dump" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/pg_dump"
+        let uitvoer = FileManager.default.temporaryDirectory.appendingPathComponent("dump-\(UUID()).sql")
+        defer { try? FileManager.default.removeItem(at: uitvoer) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: programma)
+        process.arguments = ["--no-owner", "--file", uitvoer.path, url.string!]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw PostgresError(code: .server, message: "pg_dump failed") }
+        return try String(contentsOf: uitvoer, encoding: .utf8)
+    }
+}

@@ -1,0 +1,60 @@
+/// Who reads (DESIGN §6).
+public enum Rol: String, Codable, Sendable, CaseIterable {
+    case coordinator, coach, school, overstaptafel, admin
+}
+
+/// A reader: a role, and what ties it to cases.
+public struct Lezer: Equatable, Sendable {
+    public var rol: Rol
+    /// The region of a coordinator, coach, school or overstaptafel.
+    public var regio: String?
+    /// The coach's id, for a coach.
+    public var coach: String?
+    /// The school's name, for a school.
+    public var school: String?
+
+    public init(rol: Rol, regio: String? = nil, coach: String? = nil, school: String? = nil) {
+        self.rol = rol
+        self.regio = regio
+        self.coach = coach
+        self.school = school
+    }
+}
+
+/// How much of a student's personal data a reader sees.
+public enum Inzicht: Equatable, Sendable {
+    /// Everything, support needs included.
+    case volledig
+    /// Name, birth date and pupil number; no special-category data or free text.
+    case basis
+    /// Nothing personal: the case id, phases and dates only.
+    case geen
+}
+
+extension Traject {
+    /// What `lezer` may see of this student now. The own coach and the region's coordinator see
+    /// everything (their work needs it); others only with active consent for their scope, and the
+    /// overstaptafel never sees special-category data. Nothing crosses a region; withdrawn consent
+    /// counts from the next read, because every read folds the case anew.
+    public func inzicht(voor lezer: Lezer) -> Inzicht {
+        if lezer.rol == .admin { return .volledig }
+        guard lezer.regio == regio, vergetenOp == nil else { return .geen }
+        switch lezer.rol {
+        case .admin, .coordinator: return .volledig
+        case .coach: return lezer.coach != nil && lezer.coach == coach ? .volledig : .geen
+        case .school: return lezer.school == vsoSchool && toestemmingen.contains(.mbo) ? .basis : .geen
+        case .overstaptafel: return toestemmingen.contains(.overstaptafel) ? .basis : .geen
+        }
+    }
+}
+
+extension Aanmelding.Persoonsgegevens {
+    /// The fields `inzicht` allows; `nil` for `.geen`.
+    public func zichtbaar(_ inzicht: Inzicht) -> Aanmelding.Persoonsgegevens? {
+        switch inzicht {
+        case .volledig: self
+        case .basis: .init(naam: naam, geboortedatum: geboortedatum, leerlingnummer: leerlingnummer, ondersteuningsbehoefte: nil)
+        case .geen: nil
+        }
+    }
+}

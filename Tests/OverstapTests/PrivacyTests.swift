@@ -1,0 +1,145 @@
+import EventStore
+import Foundation
+@testable import Overstap
+import PostgresTesting
+import Testing
+
+@Suite struct PrivacyTests {
+    static let naam = "Zoë Verbruggen-Oosterhout"
+    static let behoefte = "zeldzame-ondersteuningsbehoefte-4711"
+    static let geboren = "2009-07-23"
+    let vandaag = Datum("2027-06-01")!
+
+    func aanmelding() -> Gebeurtenis {
+        var a = Voorbeeld.aanmelding
+        a.persoonsgegevens = .init(naam: Self.naam, geboortedatum: Datum(Self.geboren)!, leerlingnummer: "998877",
+                                   ondersteuningsbehoefte: Self.behoefte)
+        return .aanmelding(a)
+    }
+
+    func metLeerling() async throws -> (TestDatabase, Trajecten, String) {
+        let db = try await TestDatabase.make()
+        let trajecten = db.trajecten
+        let id = Trajecten.streamID(UUID())
+        try await trajecten.registreer([(aanmelding(), Datum("2026-01-15")!),
+                                        (.signaal(.init(soort: .thuissituatie, persoonsgegevens: .init("moeder ernstig ziek"))), Datum("2026-02-01")!)],
+                                       in: id, door: "school", vandaag: vandaag)
+        try await ProjectionRunner(store: db.store, projection: TrajectenProjectie(instellingen: RegioInstellingen())).catchUp()
+        return (db, trajecten, id)
+    }
+
+    @Test func personalDataIsNeverStoredInPlainTextAndIsGoneForGoodAfterVergeet() async throws {
+        let (db, trajecten, id) = try await metLeerling()
+        let dossier = Dossier(trajecten: trajecten)
+        #expect(try await dossier.persoonsgegevens(id, wie: "coordinator-1", via: "test")?.naam == Self.naam)
+        for geheim in [Self.naam, Self.behoefte, Self.geboren, "moeder ernstig ziek"] {
+            #expect(!(try db.dump()).contains(geheim), "plain text in the dump before vergeet: \(geheim)")
+        }
+        let sleutelVoor = try await db.pool.query("SELECT sleutel FROM leerling_sleutels WHERE traject_id = \(id)").first!.decode("sleutel", as: Data?.self)
+        #expect(sleutelVoor != nil)
+
+        try await trajecten.vergeet(id, reden: .verzoek, door: "admin-1", vandaag: vandaag)
+        try await trajecten.vergeet(id, reden: .verzoek, door: "admin-1", vandaag: vandaag)  // repeating is harmless
+        #expect(try await dossier.persoonsgegevens(id, wie: "coordinator-1", via: "test") == nil)
+        let dump = try db.dump()
+        // The dump is real: it holds the case, its timeline and the encrypted fields.
+        #expect(dump.contains(id) && dump.contains("Signaal: thuissituatie") && dump.contains("v1:"))
+        for geheim in [Self.naam, Self.behoefte, Self.geboren, "moeder ernstig ziek"] { #expect(!dump.contains(geheim)) }
+        #expect(!dump.contains(sleutelVoor!.postgresText!.dropFirst(2)), "the wrapped key is still in the dump")
+        #expect(try await db.store.readStream(id).map(\.type) == ["aanmelding", "signaal", "leerling_vergeten"])
+        await #expect(throws: RegelFout.trajectVergeten) {
+            try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2027-05-01")!)], in: id, door: "c1", vandaag: vandaag)
+        }
+    }
+
+    @Test func aFullRebuildAfterVergeetStillShowsVerwijderdAndKeepsPhasesAndDates() async throws {
+        let (db, trajecten, id) = try await metLeerling()
+        try await trajecten.vergeet(id, reden: .verzoek, door: "admin-1", vandaag: vandaag)
+        let runner = ProjectionRunner(store: db.store, projection: TrajectenProjectie(instellingen: RegioInstellingen()))
+        try await runner.rebuild()
+        let overzichten = Overzichten(pool: db.pool, instellingen: RegioInstellingen())
+        let tijdlijn = try await overzichten.tijdlijn(id)
+        #expect(tijdlijn.map(\.samenvatting) == ["Aangemeld door De Brug voor Entree bij MBO Utrecht", "Signaal: thuissituatie",
+                                                  "Persoonsgegevens verwijderd (op verzoek)"])
+        let rij = try #require(try await db.pool.query("SELECT fase, aangemeld_op, vergeten_op FROM trajecten WHERE traject_id = \(id)").first)
+        #expect(try rij.decode("fase") == "aangemeld")
+        #expect(try rij.decode("aangemeld_op") == Datum("2026-01-15")!)
+        #expect(try rij.decode("vergeten_op") == vandaag)
+        #expect(try await Dossier(trajecten: trajecten).persoonsgegevens(id, wie: "admin-1", via: "test") == nil)
+        let inzage = try await Dossier(trajecten: trajecten).inzage(id, wie: "admin-1")
+        #expect(inzage.contains(verwijderd) && !inzage.contains(Self.naam))
+    }
+
+    @Test func inzageHoldsEverythingDecryptedAndWhoReadIt() async throws {
+        let (_, trajecten, id) = try await metLeerling()
+        let dossier = Dossier(trajecten: trajecten)
+        _ = try await dossier.persoonsgegevens(id, wie: "coach-07", via: "GET /v1/leerlingen/{id}")
+        let json = try await dossier.inzage(id, wie: "admin-1")
+        let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let gebeurtenissen = document["gebeurtenissen"] as! [[String: Any]]
+        #expect(gebeurtenissen.count == 2)
+        #expect(json.contains(Self.naam) && json.contains(Self.behoefte) && json.contains("moeder ernstig ziek"))
+        let gelezen = (document["gelezenDoor"] as! [[String: Any]]).map { "\($0["wie"]!) \($0["via"]!)" }
+        #expect(gelezen == ["coach-07 GET /v1/leerlingen/{id}", "admin-1 inzage"])
+    }
+
+    @Test func afterRotationEveryStudentReadsWithTheNewKeyAndNotWithTheOld() async throws {
+        let db = try await TestDatabase.make()
+        let oud = Sleutelring.test
+        let nieuw = try Sleutelring.KEK(base64: Sleutelring.nieuweKEK(), waar: "test")
+        var ids: [String] = []
+        for _ in 0..<3 {
+            let id = Trajecten.streamID(UUID())
+            try await Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: oud))
+                .registreer([(aanmelding(), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
+            ids.append(id)
+        }
+        let tijdens = Kluis(pool: db.pool, sleutelring: Sleutelring(actief: nieuw, oud: [oud.actief]))
+        #expect(try await tijdens.roteer(perKeer: 2) == 3)
+        #expect(try await tijdens.roteer() == 0)
+        let alleenNieuw = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: Sleutelring(actief: nieuw)))
+        let alleenOud = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: oud))
+        for id in ids {
+            #expect(try await Dossier(trajecten: alleenNieuw).persoonsgegevens(id, wie: "t", via: "t")?.naam == Self.naam)
+            await #expect(throws: SleutelFout.onbekendeKEK(nieuw.id)) {
+                _ = try await Dossier(trajecten: alleenOud).persoonsgegevens(id, wie: "t", via: "t")
+            }
+        }
+    }
+
+    @Test func withoutAKeyEncryptionKeyNothingStarts() throws {
+        let geen = try #require(throws: SleutelFout.self) { try Sleutelring.uitOmgeving([:]) }
+        #expect(geen == .geenKEK && geen.description.contains("OVERSTAP_KEK"))
+        #expect(throws: SleutelFout.ongeldigeKEK("OVERSTAP_KEK")) { try Sleutelring.uitOmgeving(["OVERSTAP_KEK": "te-kort"]) }
+        #expect(throws: SleutelFout.ongeldigeKEK("/nonexistent")) { try Sleutelring.uitOmgeving(["OVERSTAP_KEK_FILE": "/nonexistent"]) }
+        let ring = try Sleutelring.uitOmgeving(["OVERSTAP_KEK": Sleutelring.nieuweKEK(), "OVERSTAP_KEK_OUD": Sleutelring.nieuweKEK()])
+        #expect(ring.oud.count == 1 && ring.actief.id != ring.oud[0].id)
+    }
+
+    @Test func ciphertextIsBoundToItsCaseAndEvent() async throws {
+        let (db, trajecten, id) = try await metLeerling()
+        let event = try #require(try await db.store.readStream(id).first)
+        let sleutel = try await trajecten.kluis.dataSleutel(id, aanmaken: false)
+        #expect(try trajecten.kluis.ontsleutel(event, sleutel: sleutel).contains(Self.naam))
+        var verplaatst = event
+        verplaatst.id = UUID()  // the same ciphertext presented as another event
+        #expect(throws: SleutelFout.onleesbaar) { try trajecten.kluis.ontsleutel(verplaatst, sleutel: sleutel) }
+    }
+
+    @Test func retentionForgetsOnlyCasesClosedLongerThanTheirPeriod() async throws {
+        let db = try await TestDatabase.make()
+        let trajecten = db.trajecten
+        var ids: [String] = []
+        for afgesloten in ["2024-06-01", "2025-06-01"] {
+            let id = Trajecten.streamID(UUID())
+            try await trajecten.registreer([(aanmelding(), Datum("2024-01-15")!), (.afgesloten(.init(reden: .werk)), Datum(afgesloten)!)],
+                                           in: id, door: "c", vandaag: vandaag)
+            ids.append(id)
+        }
+        let job = Bewaartermijn(trajecten: trajecten, instellingen: RegioInstellingen())  // 730 days
+        #expect(try await job.voerUit(peildatum: Datum("2026-06-01")!) == [ids[0]])
+        #expect(try await job.voerUit(peildatum: Datum("2026-06-01")!) == [])
+        #expect(try await Dossier(trajecten: trajecten).persoonsgegevens(ids[0], wie: "t", via: "t") == nil)
+        #expect(try await Dossier(trajecten: trajecten).persoonsgegevens(ids[1], wie: "t", via: "t")?.naam == Self.naam)
+    }
+}
