@@ -35,7 +35,7 @@ run: build
 	.build/debug/overstap migrate
 	.build/debug/overstap demo
 	.build/debug/overstap nightly --peildatum 2026-11-20
-	@echo "Try: .build/debug/overstap risicolijst --regio Utrecht --peildatum 2026-11-20  (in another terminal)"
+	@echo "Try, in another terminal: OVERSTAP_KEK_FILE=.overstap/kek .build/debug/overstap risicolijst --regio Utrecht --peildatum 2026-11-20"
 	@echo "serving as the application role overstap_app (SELECT/INSERT on events only); stop with Ctrl-C"
 	OVERSTAP_DB_ROLE=overstap_app .build/debug/overstap serve
 
