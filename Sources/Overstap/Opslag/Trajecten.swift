@@ -71,11 +71,13 @@ public struct Trajecten: Sendable {
             if let verwachteVersie, verwachteVersie != versie {
                 throw TrajectFout.versieConflict(verwacht: verwachteVersie, actueel: versie)
             }
-            var traject = Traject.herleid(id: trajectID, uit: stored.map { ($0.1, $0.2) })
+            // Each new event is decided on the case including the ones before it in the batch,
+            // folded in date order like any reader would.
+            var geschiedenis = stored.map { ($0.1, $0.2) }
             var events: [NewEvent] = []
             for ((gebeurtenis, datum), id) in zip(nieuw, ids) {
-                try Traject.beslis(gebeurtenis, op: datum, traject: traject, vandaag: vandaag)
-                traject = Traject.herleid(id: trajectID, uit: stored.map { ($0.1, $0.2) } + Array(nieuw.prefix(events.count + 1)))
+                try Traject.beslis(gebeurtenis, op: datum, traject: Traject.herleid(id: trajectID, uit: geschiedenis), vandaag: vandaag)
+                geschiedenis.append((gebeurtenis, datum))
                 events.append(NewEvent(
                     id: id, type: gebeurtenis.type, schemaVersion: Gebeurtenis.schemaversies[gebeurtenis.type]!,
                     data: try await kluis.versleutel(try gebeurtenis.payloadJSON(), traject: trajectID, eventID: id),
@@ -90,7 +92,7 @@ public struct Trajecten: Sendable {
                 throw TrajectFout.versieConflict(verwacht: versie, actueel: actueel)
             }
         }
-        throw TrajectFout.versieConflict(verwacht: -1, actueel: -1)
+        preconditionFailure("the last attempt returns or throws")
     }
 
     static let pogingen = 12
