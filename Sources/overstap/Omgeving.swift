@@ -10,7 +10,7 @@ struct Omgeving {
     let overzichten: Overzichten
 
     var projectie: ProjectionRunner {
-        ProjectionRunner(store: trajecten.store, projection: TrajectenProjectie(instellingen: instellingen))
+        trajecten.projectie(instellingen)
     }
 
     /// Opens the database, checks it is migrated, brings the read models up to date, runs `body`.

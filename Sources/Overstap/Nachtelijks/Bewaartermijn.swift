@@ -12,7 +12,7 @@ public struct Bewaartermijn: Sendable {
 
     /// Forgets every case due on `peildatum`; returns their ids.
     public func voerUit(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> [String] {
-        try await ProjectionRunner(store: trajecten.store, projection: TrajectenProjectie(instellingen: instellingen)).catchUp()
+        try await trajecten.projectie(instellingen).catchUp()
         let gesloten = try await trajecten.store.pool.query(
             "SELECT traject_id, regio, afgesloten_op FROM trajecten WHERE afgesloten_op IS NOT NULL AND vergeten_op IS NULL ORDER BY traject_id")
         var vergeten: [String] = []

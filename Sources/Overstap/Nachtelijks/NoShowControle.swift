@@ -27,7 +27,7 @@ public struct NoShowControle: Sendable {
     /// Flags every case due on or before `peildatum`; returns what holds, new and old.
     public func voerUit(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> [NoShowMelding] {
         let store = trajecten.store
-        try await ProjectionRunner(store: store, projection: TrajectenProjectie(instellingen: instellingen)).catchUp()
+        try await trajecten.projectie(instellingen).catchUp()
         // Started on or before the expected start: can never be flagged.
         let kandidaten = try Overzichten.herleid(try await store.pool.query(
             """

@@ -102,3 +102,10 @@ private struct TijdlijnRijen {
             """)
     }
 }
+
+extension Trajecten {
+    /// The runner that keeps this store's read models (`tijdlijn`, `trajecten`) current.
+    public func projectie(_ instellingen: RegioInstellingen) -> ProjectionRunner {
+        ProjectionRunner(store: store, projection: TrajectenProjectie(instellingen: instellingen))
+    }
+}
