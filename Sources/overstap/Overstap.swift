@@ -16,7 +16,7 @@ struct Overstap: AsyncParsableCommand {
         subcommands: [
             Migrate.self, Serve.self, Status.self, Demo.self, Nightly.self, Projections.self,
             Tijdlijn.self, Coaches.self, Afbouw.self, Risicolijst.self, Leerling.self, Inzage.self,
-            Vergeet.self, Sleutels.self,
+            Vergeet.self, Sleutels.self, Token.self,
         ])
 
     /// Runs the command; failures become one line on stderr and exit status 1, never a trace.
@@ -65,6 +65,9 @@ extension Leerling: OverstapCommand {}
 extension Inzage: OverstapCommand {}
 extension Vergeet: OverstapCommand {}
 extension Sleutels.Roteer: OverstapCommand {}
+extension Token.Create: OverstapCommand {}
+extension Token.List: OverstapCommand {}
+extension Token.Revoke: OverstapCommand {}
 
 /// One line for a person: what went wrong and, where we know it, what to do.
 func userMessage(for error: Error) -> String {

@@ -1,34 +1,62 @@
 import ArgumentParser
-import Dispatch
 import EventStore
 import Foundation
 import Logging
+import Overstap
+import OverstapHTTP
+import ServiceLifecycle
 
-/// `overstap serve`: the long-running service.
+/// `overstap serve`: the HTTP API and the projection, until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the service until SIGINT or SIGTERM.",
+        abstract: "Serve the HTTP API and keep the read models current, until SIGINT or SIGTERM.",
         discussion: """
-            For now the service checks that the database is reachable and fully migrated, then keeps \
-            the read models (timeline, cases) up to date as events arrive, until a signal asks it to \
-            stop. The HTTP API arrives with later work.
+            Checks that the database is reachable and fully migrated, catches the read models up, then \
+            serves /v1 (see /v1/openapi.json), /health, /ready and /metrics. On SIGTERM it stops taking \
+            connections, lets requests in flight finish, and exits 0.
             """)
+
+    @Option(help: "Address to listen on (OVERSTAP_HTTP_HOST).")
+    var host = ProcessInfo.processInfo.environment["OVERSTAP_HTTP_HOST"] ?? "127.0.0.1"
+    @Option(help: "Port to listen on (OVERSTAP_HTTP_PORT).")
+    var port = Int(ProcessInfo.processInfo.environment["OVERSTAP_HTTP_PORT"] ?? "") ?? 8080
 
     func run() async throws {
         let logger = Logger(label: "overstap.serve")
         try await Omgeving.met { omgeving in
             let who: String = try await omgeving.database.pool.query("SELECT current_user AS who").first!.decode("who")
-            logger.info("overstap is running; stop with Ctrl-C or SIGTERM", metadata: ["db.role": "\(who)"])
-            try await withThrowingTaskGroup(of: String?.self) { group in
-                group.addTask {
-                    try await omgeving.projectie.run()
-                    return nil
+            let api = OverstapAPI(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
+            let app = api.application(host: host, port: port, logger: logger) { channel in
+                logger.info("overstap is serving; stop with Ctrl-C or SIGTERM", metadata: [
+                    "http.address": "\(channel.localAddress?.description ?? "?")", "db.role": "\(who)",
+                ])
+            }
+            let group = ServiceGroup(
+                services: [app, ProjectieDienst(runner: omgeving.projectie)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            try await group.run()
+            logger.info("stopped")
+        }
+    }
+}
+
+/// Keeps the read models current while the service runs; stops on graceful shutdown. A database
+/// failure (a restart, say) is logged and retried after a pause instead of ending the service.
+struct ProjectieDienst: Service {
+    let runner: ProjectionRunner
+    let logger = Logger(label: "overstap.projectie")
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await runner.run()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("projection stopped; retrying in 5 s", metadata: ["fout": "\(type(of: error))"])
+                    try? await Task.sleep(for: .seconds(5))
                 }
-                group.addTask { await shutdownSignal() }
-                let signal = try await group.next() ?? nil
-                logger.info("shutting down", metadata: ["signal": "\(signal ?? "-")"])
-                group.cancelAll()
-                _ = try? await group.waitForAll()
             }
         }
     }
@@ -42,37 +70,5 @@ enum ServeError: Error, CustomStringConvertible {
         case .notMigrated(let pending):
             "the database lacks \(pending) migration(s). Hint: run `overstap migrate` first"
         }
-    }
-}
-
-/// Waits for SIGINT or SIGTERM and returns its name.
-func shutdownSignal() async -> String {
-    await withCheckedContinuation { continuation in
-        let resumed = ResumeOnce(continuation)
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { resumed.resume(name) }
-            source.resume()
-            signalSources.append(source)
-        }
-    }
-}
-
-// Kept alive for the life of the process; only touched from `shutdownSignal` before it suspends.
-nonisolated(unsafe) private var signalSources: [DispatchSourceSignal] = []
-
-/// Resumes a continuation at most once, whichever signal arrives first.
-private final class ResumeOnce: @unchecked Sendable {
-    // @unchecked: `continuation` is only read and cleared under `lock`.
-    private var continuation: CheckedContinuation<String, Never>?
-    private let lock = NSLock()
-    init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = continuation }
-    func resume(_ value: String) {
-        lock.lock()
-        let pending = continuation
-        continuation = nil
-        lock.unlock()
-        pending?.resume(returning: value)
     }
 }

@@ -7,12 +7,15 @@ public enum TrajectFout: Error, Equatable, Sendable, CustomStringConvertible {
     case versieConflict(verwacht: Int64, actueel: Int64)
     /// The case id is not an Overstap case.
     case onbekendTraject
+    /// Event ids of an earlier request came back with different events (a reused idempotency key).
+    case andereHerhaling
 
     public var description: String {
         switch self {
         case .versieConflict(let verwacht, let actueel):
             "het traject is inmiddels gewijzigd (versie \(actueel), niet \(verwacht)); lees het opnieuw"
         case .onbekendTraject: "onbekend traject"
+        case .andereHerhaling: "deze sleutel hoort bij een eerder verzoek met andere gebeurtenissen"
         }
     }
 }
@@ -66,7 +69,7 @@ public struct Trajecten: Sendable {
         precondition(ids.count == nieuw.count, "one event id per event")
         for attempt in 1...Self.pogingen {
             let stored = try await gebeurtenissen(trajectID)
-            if let earlier = Self.eerder(ids, in: stored) { return earlier }
+            if let earlier = try Self.eerder(ids, nieuw, in: stored) { return earlier }
             let versie = stored.last?.0.streamVersion ?? 0
             if let verwachteVersie, verwachteVersie != versie {
                 throw TrajectFout.versieConflict(verwacht: verwachteVersie, actueel: versie)
@@ -109,11 +112,19 @@ public struct Trajecten: Sendable {
         try await kluis.vergeet(trajectID)
     }
 
-    /// The stored result of a batch with these ids, if it was stored before.
-    private static func eerder(_ ids: [UUID], in stored: [(RecordedEvent, Gebeurtenis, Datum)]) -> AppendResult? {
-        let byID = Dictionary(stored.map { ($0.0.id, $0.0) }, uniquingKeysWith: { first, _ in first })
+    /// The stored result of a batch with these ids, if it was stored before; `andereHerhaling` when
+    /// they were stored with other events (compared without personal data, which is stored encrypted).
+    private static func eerder(
+        _ ids: [UUID], _ nieuw: [(Gebeurtenis, Datum)], in stored: [(RecordedEvent, Gebeurtenis, Datum)]
+    ) throws -> AppendResult? {
+        let byID = Dictionary(stored.map { ($0.0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let found = ids.compactMap { byID[$0] }
-        guard found.count == ids.count, let last = found.last else { return nil }
-        return AppendResult(streamVersion: last.streamVersion, positions: found.map(\.globalPosition))
+        guard !found.isEmpty else { return nil }
+        guard found.count == ids.count else { throw TrajectFout.andereHerhaling }
+        for ((event, gebeurtenis, datum), (wens, wensDatum)) in zip(found, nieuw) {
+            let zonder = try Gebeurtenis.decode(type: wens.type, payload: Data(try wens.payloadZonderPersoonsgegevens().utf8))
+            guard event.type == wens.type, datum == wensDatum, gebeurtenis == zonder else { throw TrajectFout.andereHerhaling }
+        }
+        return AppendResult(streamVersion: found.last!.0.streamVersion, positions: found.map(\.0.globalPosition))
     }
 }

@@ -2,7 +2,7 @@ import EventStore
 import Foundation
 
 /// One line of a student's timeline.
-public struct TijdlijnRegel: Equatable, Sendable {
+public struct TijdlijnRegel: Equatable, Sendable, Encodable {
     public var volgorde: Int64
     public var datum: Datum
     public var type: String
@@ -15,7 +15,14 @@ public struct TijdlijnRegel: Equatable, Sendable {
 /// A coach's active cases in a region on a peildatum.
 public struct Coachbelasting: Equatable, Sendable {
     /// Below, within or above the norm.
-    public enum Status: String, Sendable { case onder, binnen, boven }
+    public enum Status: String, Codable, Sendable {
+        case onder, binnen, boven
+
+        /// Where `actief` cases stand against the region's norm.
+        public init(actief: Int, instellingen i: Instellingen) {
+            self = actief < i.normMinimum ? .onder : actief > i.normMaximum ? .boven : .binnen
+        }
+    }
     public var coach: String
     public var actief: Int
     public var perFase: [Fase: Int]
@@ -56,6 +63,13 @@ public struct Overzichten: Sendable {
                 samenvatting: try row.decode("samenvatting"), geregistreerdOp: try row.decode("geregistreerd_op"),
                 geregistreerdDoor: try row.decode("geregistreerd_door"), teLaat: try row.decode("te_laat"))
         }
+    }
+
+    /// The last version of the case the timeline holds (0: none yet); behind the stream's
+    /// version while the projection catches up.
+    public func versie(van trajectID: String) async throws -> Int64 {
+        try await pool.query("SELECT coalesce(max(volgorde), 0) AS versie FROM tijdlijn WHERE traject_id = \(trajectID)")
+            .first!.decode("versie")
     }
 
     /// Every case of `regio` as it stood on `peildatum` (cases registered later are absent).
@@ -127,8 +141,7 @@ public struct Overzichten: Sendable {
         }
         return perCoach.map { coach, perFase in
             let actief = perFase.values.reduce(0, +)
-            let status: Coachbelasting.Status = actief < i.normMinimum ? .onder : actief > i.normMaximum ? .boven : .binnen
-            return Coachbelasting(coach: coach, actief: actief, perFase: perFase, status: status)
+            return Coachbelasting(coach: coach, actief: actief, perFase: perFase, status: .init(actief: actief, instellingen: i))
         }.sorted { ($0.actief, $1.coach) > ($1.actief, $0.coach) }
     }
 }

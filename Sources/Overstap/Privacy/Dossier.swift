@@ -4,6 +4,13 @@ import Foundation
 /// Shown where personal data was destroyed.
 public let verwijderd = "[verwijderd]"
 
+/// One read of a student's personal data.
+public struct Lezing: Equatable, Sendable, Encodable {
+    public var wie: String
+    public var wanneer: Date
+    public var via: String
+}
+
 /// Reading a student's personal data: the case view and the full export (*inzage*). Every read is
 /// registered in `inzage_registratie` (who, when, which case, through what) before data is returned.
 public struct Dossier: Sendable {
@@ -25,11 +32,8 @@ public struct Dossier: Sendable {
     public func inzage(_ trajectID: String, wie: String) async throws -> String {
         let events = try await ontsleuteld(trajectID, wie: wie, via: "inzage")
         let pool = trajecten.store.pool
-        let leesregister = try await pool.query(
-            "SELECT wie, wanneer, via FROM inzage_registratie WHERE traject_id = \(trajectID) ORDER BY id"
-        ).map { rij -> [String: Any] in
-            ["wie": try rij.decode("wie", as: String.self), "via": try rij.decode("via", as: String.self),
-             "wanneer": ISO8601DateFormatter().string(from: try rij.decode("wanneer", as: Date.self))]
+        let leesregister = try await leesregister(trajectID).map { lezing -> [String: Any] in
+            ["wie": lezing.wie, "via": lezing.via, "wanneer": ISO8601DateFormatter().string(from: lezing.wanneer)]
         }
         let sleutel = try await pool.query("SELECT vergeten_op FROM leerling_sleutels WHERE traject_id = \(trajectID)").first
         let vergeten = try sleutel?.decode("vergeten_op", as: Date?.self)
@@ -49,6 +53,13 @@ public struct Dossier: Sendable {
         return String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self)
     }
 
+    /// Who read the student's personal data, oldest first.
+    public func leesregister(_ trajectID: String) async throws -> [Lezing] {
+        try await trajecten.store.pool.query(
+            "SELECT wie, wanneer, via FROM inzage_registratie WHERE traject_id = \(trajectID) ORDER BY id"
+        ).map { Lezing(wie: try $0.decode("wie"), wanneer: try $0.decode("wanneer"), via: try $0.decode("via")) }
+    }
+
     /// Registers the read, then decrypts every event of the case.
     private func ontsleuteld(_ trajectID: String, wie: String, via: String) async throws -> [(event: RecordedEvent, payload: String)] {
         let events = try await trajecten.store.readStream(trajectID)
@@ -61,7 +72,7 @@ public struct Dossier: Sendable {
 }
 
 /// A name-based UUID (version 8, FNV-1a 128 over the name): the same name always gives the same id.
-func naamUUID(_ naam: String) -> UUID {
+public func naamUUID(_ naam: String) -> UUID {
     var hash: UInt128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d
     for byte in naam.utf8 {
         hash ^= UInt128(byte)

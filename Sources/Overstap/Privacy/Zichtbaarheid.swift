@@ -58,3 +58,49 @@ extension Aanmelding.Persoonsgegevens {
         }
     }
 }
+
+extension Traject {
+    /// Whether `lezer` may see the case at all: its phases, dates and timeline (personal data
+    /// follows `inzicht`). Coaches see their own caseload, schools their own pupils, coordinators
+    /// and overstaptafels their region; nothing crosses a region.
+    public func isToegankelijk(voor lezer: Lezer) -> Bool {
+        if lezer.rol == .admin { return true }
+        guard lezer.regio == regio else { return false }
+        switch lezer.rol {
+        case .admin, .coordinator, .overstaptafel: return true
+        case .coach: return lezer.coach != nil && lezer.coach == coach
+        case .school: return lezer.school == vsoSchool
+        }
+    }
+}
+
+extension Lezer {
+    /// Types recorded only by Overstap itself: the aanmelding opens a case, no-shows come from the
+    /// nightly job, forgetting has its own call.
+    public static let systeemtypen: Set<String> = ["aanmelding", "no_show_gesignaleerd", "leerling_vergeten"]
+
+    /// Whether this reader may use the lists of `regio`.
+    public func magRegio(_ regio: String) -> Bool { rol == .admin || self.regio == regio }
+
+    /// Whether this reader may register a new student with `aanmelding`.
+    public func magAanmelden(_ aanmelding: Aanmelding) -> Bool {
+        switch rol {
+        case .coordinator: regio == aanmelding.regio
+        case .school: regio == aanmelding.regio && school == aanmelding.vsoSchool
+        case .coach, .overstaptafel, .admin: false
+        }
+    }
+
+    /// Whether this reader may record an event of `type` on `traject`: coordinators anything in
+    /// their region, coaches anything on their own caseload except (re)assigning coaches, an
+    /// overstaptafel only its own decisions. Admins manage (inzage, forgetting); they do not coach.
+    public func magRegistreren(_ type: String, op traject: Traject) -> Bool {
+        guard !Self.systeemtypen.contains(type), traject.isToegankelijk(voor: self) else { return false }
+        switch rol {
+        case .coordinator: return true
+        case .coach: return type != "coach_toegewezen"
+        case .overstaptafel: return type == "overstaptafel_besproken"
+        case .school, .admin: return false
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import EventStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Overstap
+
+/// `/v1/leerlingen`: register a student, record events, read a case and its timeline; for admins
+/// the inzage, the read register and forgetting.
+extension OverstapAPI {
+    var leerlingRoutes: [Route] {
+        [
+            Route(.post, "/v1/leerlingen", rollen: [.coordinator, .school], meldAan),
+            Route(.get, "/v1/leerlingen/{id}", rollen: Set(Rol.allCases), leerling),
+            Route(.post, "/v1/leerlingen/{id}/gebeurtenissen", rollen: [.coordinator, .coach, .overstaptafel], registreer),
+            Route(.get, "/v1/leerlingen/{id}/tijdlijn", rollen: Set(Rol.allCases), tijdlijn),
+            Route(.delete, "/v1/leerlingen/{id}/persoonsgegevens", rollen: [.admin], vergeet),
+            Route(.get, "/v1/leerlingen/{id}/inzage", rollen: [.admin], inzage),
+            Route(.get, "/v1/leerlingen/{id}/leesregister", rollen: [.admin], leesregister),
+        ]
+    }
+
+    /// `POST /v1/leerlingen`: the aanmelding opens a case; 201 with its id and `Location`.
+    @Sendable func meldAan(_ request: Request, _ context: APIContext) async throws -> Response {
+        var invoer = try await Invoer.lees(request, context)
+        let datum = try invoer.datum("datum")
+        let gegevens = try invoer.object("gegevens")
+        let clientID = try invoer.uuid("gebeurtenisId")
+        try invoer.klaar()
+        let gebeurtenis = try Gebeurtenis.decode(type: "aanmelding", payload: gegevens)
+        guard case .aanmelding(let aanmelding) = gebeurtenis, try context.ingelogd.magAanmelden(aanmelding) else {
+            throw Probleem.geenToegang("u mag alleen leerlingen van uw eigen school of regio aanmelden")
+        }
+        // A retry (same Idempotency-Key or event id) must land on the same case with the same event.
+        let herhaling = try herhaalsleutel(request, context, clientID)
+        let traject = herhaling.map { naamUUID("traject|" + $0) } ?? UUID()
+        let eventID = clientID ?? herhaling.map { naamUUID("gebeurtenis|" + $0) } ?? UUID()
+        let resultaat = try await trajecten.registreer(
+            [(gebeurtenis, datum)], in: Trajecten.streamID(traject), door: context.actor, vandaag: vandaag(),
+            eventIDs: [eventID], correlatie: nil)
+        return try JSON.response(
+            Vastgelegd(id: traject, gebeurtenisId: eventID, versie: resultaat.streamVersion), status: .created,
+            headers: [.location: "/v1/leerlingen/\(traject.tekst)", .eTag: etag(resultaat.streamVersion)])
+    }
+
+    /// `POST /v1/leerlingen/{id}/gebeurtenissen`: any other event. `If-Match` makes the read
+    /// version the expected one (412 when someone else wrote since).
+    @Sendable func registreer(_ request: Request, _ context: APIContext) async throws -> Response {
+        let id = try trajectID(context)
+        var invoer = try await Invoer.lees(request, context)
+        let type = try invoer.tekst("type")
+        let datum = try invoer.datum("datum")
+        let gegevens = try invoer.object("gegevens")
+        let clientID = try invoer.uuid("gebeurtenisId")
+        try invoer.klaar()
+        guard !Lezer.systeemtypen.contains(type) else {
+            throw Probleem.ongeldig("type", type == "aanmelding"
+                ? "opent een traject: gebruik POST /v1/leerlingen" : "legt Overstap zelf vast")
+        }
+        let gebeurtenis = try Gebeurtenis.decode(type: type, payload: gegevens)
+        let verwacht = try verwachteVersie(request)
+        guard let traject = try await trajecten.laad(id).traject else { throw TrajectFout.onbekendTraject }
+        guard try context.ingelogd.magRegistreren(type, op: traject) else {
+            throw Probleem.geenToegang("u mag '\(type)' niet vastleggen bij dit traject")
+        }
+        let eventID = try clientID ?? herhaalsleutel(request, context, nil).map { naamUUID("gebeurtenis|" + $0) } ?? UUID()
+        let resultaat = try await trajecten.registreer(
+            [(gebeurtenis, datum)], in: id, door: context.actor, vandaag: vandaag(),
+            verwachteVersie: verwacht, eventIDs: [eventID])
+        return try JSON.response(
+            Vastgelegd(id: try uuid(context), gebeurtenisId: eventID, versie: resultaat.streamVersion), status: .created,
+            headers: [.eTag: etag(resultaat.streamVersion)])
+    }
+
+    /// `GET /v1/leerlingen/{id}`: the case as it stands (or stood on `peildatum`), with the personal
+    /// data this reader may see; every such read is registered first.
+    @Sendable func leerling(_ request: Request, _ context: APIContext) async throws -> Response {
+        let id = try trajectID(context)
+        let peildatum = try Vraag(request).datum("peildatum")
+        let (nu, toen, versie) = try await lees(id, context, peildatum: peildatum)
+        // Consent and scope count as they are now, also for a view of the past.
+        let inzicht = nu.inzicht(voor: try context.ingelogd)
+        let persoonsgegevens = inzicht == .geen ? nil
+            : try await dossier.persoonsgegevens(id, wie: context.actor, via: "GET /v1/leerlingen/{id}")?.zichtbaar(inzicht)
+        let instellingen = overzichten.instellingen.voor(toen.regio)
+        return try JSON.response(
+            TrajectWeergave(toen, uuid: try uuid(context), versie: versie, persoonsgegevens: persoonsgegevens,
+                            status: toen.afbouwstatus(op: peildatum ?? vandaag(), instellingen: instellingen)),
+            headers: [.eTag: etag(versie)])
+    }
+
+    /// `GET /v1/leerlingen/{id}/tijdlijn`: every event in the order it happened, paginated. Reads
+    /// the timeline projection, brought up to date first when it lags behind the case.
+    @Sendable func tijdlijn(_ request: Request, _ context: APIContext) async throws -> Response {
+        let id = try trajectID(context)
+        let vraag = Vraag(request)
+        let peildatum = try vraag.datum("peildatum")
+        let pagina = try Paginering(vraag)
+        let (_, _, versie) = try await lees(id, context, peildatum: peildatum)
+        if try await overzichten.versie(van: id) < versie { try await projectie.catchUp() }
+        let regels = try await overzichten.tijdlijn(id, tot: peildatum)
+        return try JSON.response(pagina.van(regels, request), headers: [.eTag: etag(versie)])
+    }
+
+    /// `DELETE /v1/leerlingen/{id}/persoonsgegevens?reden=verzoek`: forgets the student (the data
+    /// key is destroyed; phases and dates stay). Repeating it is harmless.
+    @Sendable func vergeet(_ request: Request, _ context: APIContext) async throws -> Response {
+        let id = try trajectID(context)
+        let tekst = Vraag(request).parameters["reden"] ?? VergeetReden.verzoek.rawValue
+        guard let reden = VergeetReden(rawValue: tekst) else {
+            throw Probleem.ongeldig("reden", "moet een van \(VergeetReden.allCases.map(\.rawValue).joined(separator: ", ")) zijn")
+        }
+        guard try await trajecten.laad(id).traject != nil else { throw TrajectFout.onbekendTraject }
+        try await trajecten.vergeet(id, reden: reden, door: context.actor, vandaag: vandaag())
+        return Response(status: .noContent)
+    }
+
+    /// `GET /v1/leerlingen/{id}/inzage`: everything held about the student, decrypted, with its read register.
+    @Sendable func inzage(_ request: Request, _ context: APIContext) async throws -> Response {
+        let document = try await dossier.inzage(try trajectID(context), wie: context.actor)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
+
+    /// `GET /v1/leerlingen/{id}/leesregister`: who read the student's personal data, when and through what.
+    @Sendable func leesregister(_ request: Request, _ context: APIContext) async throws -> Response {
+        let id = try trajectID(context)
+        let pagina = try Paginering(Vraag(request))
+        guard try await trajecten.laad(id).traject != nil else { throw TrajectFout.onbekendTraject }
+        return try JSON.response(pagina.van(try await dossier.leesregister(id), request))
+    }
+
+    // MARK: Helpers
+
+    /// The case now and as of `peildatum`, and its version; 404 when absent (or not yet
+    /// registered on `peildatum`), 403 when this reader may not see it.
+    private func lees(_ id: String, _ context: APIContext, peildatum: Datum?) async throws -> (nu: Traject, toen: Traject, versie: Int64) {
+        let gebeurtenissen = try await trajecten.gebeurtenissen(id)
+        guard let nu = Traject.herleid(id: id, uit: gebeurtenissen.map { ($0.1, $0.2) }) else { throw TrajectFout.onbekendTraject }
+        guard nu.isToegankelijk(voor: try context.ingelogd) else {
+            throw Probleem.geenToegang("dit traject valt buiten uw regio of caseload")
+        }
+        let tot = gebeurtenissen.filter { peildatum == nil || $0.2 <= peildatum! }.map { ($0.1, $0.2) }
+        guard let toen = Traject.herleid(id: id, uit: tot) else {
+            throw Probleem(.notFound, "op deze peildatum was de leerling nog niet aangemeld")
+        }
+        return (nu, toen, gebeurtenissen.last?.0.streamVersion ?? 0)
+    }
+
+    private func uuid(_ context: APIContext) throws -> UUID {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
+            throw Probleem(.notFound, "dit traject bestaat niet")
+        }
+        return id
+    }
+
+    private func trajectID(_ context: APIContext) throws -> String { Trajecten.streamID(try uuid(context)) }
+
+    /// `If-Match: "7"` → 7; absent → no check; anything else is a 400.
+    private func verwachteVersie(_ request: Request) throws -> Int64? {
+        guard let header = request.headers[.ifMatch] else { return nil }
+        guard header.hasPrefix("\""), header.hasSuffix("\""), header.count > 2,
+            let versie = Int64(header.dropFirst().dropLast()), versie >= 0
+        else { throw Probleem.ongeldig("If-Match", "moet de ETag van een eerdere lezing zijn, bijvoorbeeld \"3\"") }
+        return versie
+    }
+
+    /// What makes a retry recognisable: the Idempotency-Key, per token (keys of different
+    /// callers never meet); or the client's own event id.
+    private func herhaalsleutel(_ request: Request, _ context: APIContext, _ clientID: UUID?) throws -> String? {
+        if let clientID { return "client|" + clientID.tekst }
+        guard let sleutel = request.headers[.idempotencyKey] else { return nil }
+        guard (1...255).contains(sleutel.utf8.count), sleutel.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw Probleem.ongeldig("Idempotency-Key", "moet 1 tot 255 zichtbare ASCII-tekens zijn")
+        }
+        return "\(context.tokenID?.tekst ?? "-")|\(sleutel)"
+    }
+}
+
+func etag(_ versie: Int64) -> String { "\"\(versie)\"" }

@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import Overstap
+
+/// The region's lists, for today or as of `peildatum`: coach loads, one coach's caseload, the
+/// afbouw status and the at-risk list (JSON, or CSV for `Accept: text/csv`).
+extension OverstapAPI {
+    var regioRoutes: [Route] {
+        [
+            Route(.get, "/v1/coachbelasting", rollen: [.coordinator, .admin], coachbelasting),
+            Route(.get, "/v1/coaches/{id}/caseload", rollen: [.coordinator, .coach, .admin], caseload),
+            Route(.get, "/v1/afbouwstatus", rollen: [.coordinator, .admin], afbouwstatus),
+            Route(.get, "/v1/risicolijst", rollen: [.coordinator, .overstaptafel, .admin], risicolijst),
+        ]
+    }
+
+    @Sendable func coachbelasting(_ request: Request, _ context: APIContext) async throws -> Response {
+        let (regio, peildatum, pagina) = try lijstVraag(request, context)
+        let lasten = try await overzichten.coachbelasting(regio: regio, op: peildatum).map(CoachWeergave.init)
+        let instellingen = overzichten.instellingen.voor(regio)
+        return try JSON.response(PaginaMet(pagina: pagina.van(lasten, request), sleutel: "norm",
+                                           extra: ["minimum": instellingen.normMinimum, "maximum": instellingen.normMaximum]))
+    }
+
+    @Sendable func caseload(_ request: Request, _ context: APIContext) async throws -> Response {
+        let coach = try context.parameters.require("id")
+        let lezer = try context.ingelogd
+        guard lezer.rol != .coach || lezer.coach == coach else {
+            throw Probleem.geenToegang("een coach ziet alleen de eigen caseload")
+        }
+        let (regio, peildatum, pagina) = try lijstVraag(request, context)
+        let trajecten = try await overzichten.afbouwstatus(regio: regio, op: peildatum)
+            .filter { $0.0.coach == coach && $0.0.isActiefVoorCoach }.map(TrajectRegel.init)
+        struct Belasting: Encodable { var coach: String, actief: Int, status: Coachbelasting.Status }
+        let belasting = Belasting(coach: coach, actief: trajecten.count,
+                                  status: .init(actief: trajecten.count, instellingen: overzichten.instellingen.voor(regio)))
+        return try JSON.response(PaginaMet(pagina: pagina.van(trajecten, request), sleutel: "belasting", extra: belasting))
+    }
+
+    @Sendable func afbouwstatus(_ request: Request, _ context: APIContext) async throws -> Response {
+        let (regio, peildatum, pagina) = try lijstVraag(request, context)
+        let statussen = try await overzichten.afbouwstatus(regio: regio, op: peildatum)
+        struct Overzicht: Encodable { var perFase: [String: Int], teLaat: Int }
+        let overzicht = Overzicht(
+            perFase: Dictionary(uniqueKeysWithValues: Fase.allCases.map { fase in (fase.rawValue, statussen.count { $0.1.fase == fase }) }),
+            teLaat: statussen.count { $0.1.teLaat })
+        return try JSON.response(PaginaMet(pagina: pagina.van(statussen.map(TrajectRegel.init), request),
+                                           sleutel: "overzicht", extra: overzicht))
+    }
+
+    @Sendable func risicolijst(_ request: Request, _ context: APIContext) async throws -> Response {
+        let csv = try wiltCSV(request)
+        let (regio, peildatum, pagina) = try lijstVraag(request, context)
+        let lijst = try await overzichten.risicolijst(regio: regio, op: peildatum)
+        guard csv else { return try JSON.response(pagina.van(lijst.map(RisicoWeergave.init), request)) }
+        // The whole list: a table prints it or a spreadsheet opens it in one go.
+        let tekst = Tabel.csv(RisicoRegel.kolommen, lijst.map(\.cellen))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8",
+                      .contentDisposition: "attachment; filename=\"risicolijst-\(regio)-\(peildatum).csv\""],
+            body: .init(byteBuffer: ByteBuffer(string: tekst)))
+    }
+
+    /// Region (the reader's own unless an admin names one), peildatum (today by default), page.
+    private func lijstVraag(_ request: Request, _ context: APIContext) throws -> (String, Datum, Paginering) {
+        let vraag = Vraag(request)
+        return (try vraag.regio(voor: try context.ingelogd), try vraag.datum("peildatum") ?? vandaag(), try Paginering(vraag))
+    }
+
+    /// `Accept: text/csv` asks for CSV; JSON otherwise; 406 when the client takes neither.
+    private func wiltCSV(_ request: Request) throws -> Bool {
+        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+        let soorten = accept.split(separator: ",").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces) }
+        if soorten.contains("text/csv") { return true }
+        if soorten.contains(where: { ["application/json", "application/*", "*/*"].contains($0) }) { return false }
+        throw Probleem(.notAcceptable, "deze lijst is er als application/json en als text/csv")
+    }
+}

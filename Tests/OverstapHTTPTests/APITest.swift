@@ -1,0 +1,97 @@
+import EventStore
+import Foundation
+import Logging
+import Overstap
+@testable import OverstapHTTP
+import PostgresTesting
+
+/// The real server on a free port over a fresh database, with tokens made the way
+/// `overstap token create` makes them, and helpers to register students through the API.
+struct APITest: Sendable {
+    let db: TestDatabase
+    let api: OverstapAPI
+    /// Without a token.
+    let anoniem: HTTPKlant
+
+    /// "Today" for the rules; fixed, so that dates in tests never drift into the future.
+    static let vandaag = Datum("2026-11-20")!
+
+    static func met<T: Sendable>(_ body: @Sendable (APITest) async throws -> T) async throws -> T {
+        let db = try await TestDatabase.make()
+        let trajecten = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: .test))
+        let api = OverstapAPI(trajecten: trajecten, instellingen: RegioInstellingen(), vandaag: { vandaag })
+        var logger = Logger(label: "overstap.test")
+        // Cancelling the server at the end of a test makes Hummingbird log its shutdown as errors.
+        logger.logLevel = .critical
+        let (poorten, melding) = AsyncStream.makeStream(of: Int.self)
+        let app = api.application(host: "127.0.0.1", port: 0, logger: logger) { channel in
+            melding.yield(channel.localAddress?.port ?? 0)
+        }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await app.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            defer { group.cancelAll() }
+            var iterator = poorten.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            return try await body(APITest(db: db, api: api, anoniem: HTTPKlant(port: port)))
+        }
+    }
+
+    /// A client holding a fresh token for `lezer`.
+    func klant(_ lezer: Lezer) async throws -> HTTPKlant {
+        anoniem.met(token: try await api.tokens.maak(voor: lezer, omschrijving: "test", door: "test").token)
+    }
+
+    func coordinator(_ regio: String = "Utrecht") async throws -> HTTPKlant { try await klant(Lezer(rol: .coordinator, regio: regio)) }
+    func coach(_ coach: String) async throws -> HTTPKlant { try await klant(Lezer(rol: .coach, regio: "Utrecht", coach: coach)) }
+    func admin() async throws -> HTTPKlant { try await klant(Lezer(rol: .admin)) }
+
+    /// Brings the read models up to date, as `overstap serve` does continuously: regional lists
+    /// read projections and may trail a write by a moment.
+    func bijgewerkt() async throws { try await api.projectie.catchUp() }
+
+    /// Events in the log.
+    func aantal() async throws -> Int { try await db.store.count() }
+
+    static let naam = "Sam de Vries"
+    static let behoefte = "prikkelarme omgeving"
+
+    /// The body of `POST /v1/leerlingen`.
+    static func aanmelding(school: String = "De Brug", regio: String = "Utrecht", datum: String = "2026-01-15") -> [String: Any] {
+        [
+            "datum": datum,
+            "gegevens": [
+                "regio": regio, "vsoSchool": school, "uitstroomprofiel": "vervolgonderwijs",
+                "beoogdeOpleiding": ["instelling": "MBO Utrecht", "opleiding": "Entree", "niveau": "entree", "leerweg": "bol"],
+                "verwachteStartdatum": "2026-09-01",
+                "persoonsgegevens": ["naam": naam, "geboortedatum": "2010-03-04", "leerlingnummer": "123456",
+                                     "ondersteuningsbehoefte": behoefte],
+            ] as [String: Any],
+        ]
+    }
+
+    /// Registers a student through the API; returns the case id.
+    func meldAan(door klant: HTTPKlant) async throws -> String {
+        let antwoord = try await klant.post("/v1/leerlingen", json: Self.aanmelding())
+        guard antwoord.status == 201, let id = antwoord.json["id"] as? String else { throw TestFout("aanmelding: \(antwoord.status) \(antwoord.tekst)") }
+        return id
+    }
+
+    /// Records an event through the API and demands a 201.
+    func leg(_ type: String, _ gegevens: [String: Any], op datum: String, bij id: String, door klant: HTTPKlant) async throws {
+        let antwoord = try await klant.post("/v1/leerlingen/\(id)/gebeurtenissen", json: ["type": type, "datum": datum, "gegevens": gegevens])
+        guard antwoord.status == 201 else { throw TestFout("\(type): \(antwoord.status) \(antwoord.tekst)") }
+    }
+}
+
+struct TestFout: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Sleutelring {
+    /// A fixed key for tests (never used outside them).
+    static let test = try! Sleutelring(actief: .init(base64: Data(repeating: 9, count: 32).base64EncodedString(), waar: "test"))
+}

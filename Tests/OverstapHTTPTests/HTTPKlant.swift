@@ -1,0 +1,65 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A response as the tests read it.
+struct Antwoord: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: Data
+
+    var tekst: String { String(decoding: body, as: UTF8.self) }
+    /// The body as a JSON object (empty when it is not one).
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    var resultaten: [[String: Any]] { json["resultaten"] as? [[String: Any]] ?? [] }
+    func header(_ naam: String) -> String? { headers.first(name: naam) }
+}
+
+/// A plain HTTP/1.1 client on SwiftNIO (already built for the server): one connection per request,
+/// any method, header or body, including malformed ones.
+struct HTTPKlant: Sendable {
+    let port: Int
+    var token: String?
+
+    func met(token: String?) -> HTTPKlant { HTTPKlant(port: port, token: token) }
+
+    func get(_ pad: String, headers: [(String, String)] = []) async throws -> Antwoord {
+        try await verzoek(.GET, pad, headers: headers)
+    }
+
+    func post(_ pad: String, json: Any, headers: [(String, String)] = []) async throws -> Antwoord {
+        try await verzoek(.POST, pad, headers: [("Content-Type", "application/json")] + headers,
+                          body: try JSONSerialization.data(withJSONObject: json))
+    }
+
+    func verzoek(_ methode: HTTPMethod, _ pad: String, headers extra: [(String, String)] = [], body: Data? = nil) async throws -> Antwoord {
+        var headers = HTTPHeaders([("Host", "127.0.0.1"), ("Connection", "close")])
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        headers.add(contentsOf: extra)
+        if let body { headers.add(name: "Content-Length", value: String(body.count)) }
+        let kanaal = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await kanaal.executeThenClose { inbound, outbound in
+            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: methode, uri: pad, headers: headers)))
+            if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            try await outbound.write(.end(nil))
+            var antwoord = Antwoord(status: 0, headers: [:], body: Data())
+            for try await deel in inbound {
+                switch deel {
+                case .head(let head):
+                    antwoord.status = Int(head.status.code)
+                    antwoord.headers = head.headers
+                case .body(let buffer): antwoord.body.append(contentsOf: buffer.readableBytesView)
+                case .end: return antwoord
+                }
+            }
+            return antwoord
+        }
+    }
+}
