@@ -8,6 +8,8 @@ export OVERSTAP_DATA_DIR ?= $(CURDIR)/.overstap/postgres
 export OVERSTAP_SQL_DIR ?= $(CURDIR)/sql
 # A development key-encryption key, made once; production gets its own from a secret store.
 export OVERSTAP_KEK_FILE ?= $(CURDIR)/.overstap/kek
+HTTP_HOST ?= 127.0.0.1
+HTTP_PORT ?= 8080
 
 .PHONY: help deps build run test clean-data
 
@@ -35,12 +37,18 @@ run: build
 	.build/debug/overstap migrate
 	.build/debug/overstap demo
 	.build/debug/overstap nightly --peildatum 2026-11-20
-	@echo "Try, in another terminal: OVERSTAP_KEK_FILE=.overstap/kek .build/debug/overstap risicolijst --regio Utrecht --peildatum 2026-11-20"
+	@token=$$(.build/debug/overstap token create --rol coordinator --regio Utrecht --omschrijving "make run demo") && \
+	echo && echo "The API is at http://$(HTTP_HOST):$(HTTP_PORT)/v1 (OpenAPI: /v1/openapi.json). Try, in another terminal:" && \
+	echo "  curl -H 'Authorization: Bearer $$token' 'http://$(HTTP_HOST):$(HTTP_PORT)/v1/risicolijst?peildatum=2026-11-20&paginaGrootte=5'" && \
+	echo "  curl -H 'Authorization: Bearer $$token' -H 'Accept: text/csv' 'http://$(HTTP_HOST):$(HTTP_PORT)/v1/risicolijst?peildatum=2026-11-20'" && echo
 	@echo "serving as the application role overstap_app (SELECT/INSERT on events only); stop with Ctrl-C"
-	OVERSTAP_DB_ROLE=overstap_app .build/debug/overstap serve
+	OVERSTAP_DB_ROLE=overstap_app .build/debug/overstap serve --host $(HTTP_HOST) --port $(HTTP_PORT)
 
 test: deps
 	swift test --disable-xctest
+	@# The OpenAPI document must be valid OpenAPI 3 (its match with the router is a Swift test).
+	@python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+	python3 -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print("openapi.json: valid OpenAPI 3")' Sources/OverstapHTTP/openapi.json
 
 clean-data:
 	rm -rf .overstap

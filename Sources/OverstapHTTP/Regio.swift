@@ -54,7 +54,11 @@ extension OverstapAPI {
         let lijst = try await overzichten.risicolijst(regio: regio, op: peildatum)
         guard csv else { return try JSON.response(pagina.van(lijst.map(RisicoWeergave.init), request)) }
         // The whole list: a table prints it or a spreadsheet opens it in one go.
-        let tekst = Tabel.csv(RisicoRegel.kolommen, lijst.map(\.cellen))
+        let tekst = Tabel.csv(RisicoRegel.kolommen, lijst.map { regel in
+            var cellen = regel.cellen
+            cellen[0] = padID(regel.trajectID)  // the id as the API's paths show it
+            return cellen
+        })
         return Response(
             status: .ok,
             headers: [.contentType: "text/csv; charset=utf-8",

@@ -1,0 +1,78 @@
+import Foundation
+import Overstap
+import PostgresTesting
+import Testing
+
+/// Concurrent writers and retried requests over HTTP.
+@Suite struct GelijktijdigheidTests {
+    static var contact: [String: Any] { ["type": "contactmoment", "datum": "2026-02-01", "gegevens": ["vorm": "app"]] }
+
+    static var contactJSON: Data { try! JSONSerialization.data(withJSONObject: contact) }
+
+    @Test func eightWritersWithTheSameIfMatchOneWinsTheRestGet412() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let id = try await t.meldAan(door: coordinator)
+            let etag = try #require(try await coordinator.get("/v1/leerlingen/\(id)").header("ETag"))
+            let statussen = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await coordinator.verzoek(.POST, "/v1/leerlingen/\(id)/gebeurtenissen",
+                                                      headers: [("Content-Type", "application/json"), ("If-Match", etag)], body: Self.contactJSON).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statussen.sorted() == [201] + Array(repeating: 412, count: 7))
+            let stand = try await coordinator.get("/v1/leerlingen/\(id)")
+            #expect(stand.header("ETag") == "\"2\"")
+            #expect(try await t.db.store.readStream("traject-" + id).map(\.streamVersion) == [1, 2])
+        }
+    }
+
+    @Test func aRetriedPostWithTheSameIdempotencyKeyReturnsTheOriginalAndWritesNothing() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let sleutel = [("Idempotency-Key", "aanmelding-0001")]
+            let eerste = try await coordinator.post("/v1/leerlingen", json: APITest.aanmelding(), headers: sleutel)
+            let tweede = try await coordinator.post("/v1/leerlingen", json: APITest.aanmelding(), headers: sleutel)
+            #expect(eerste.status == 201 && tweede.status == 201)
+            #expect(tweede.tekst == eerste.tekst && tweede.header("Location") == eerste.header("Location"))
+            #expect(try await t.aantal() == 1)
+            // The same key with another body is not a retry.
+            let anders = try await coordinator.post("/v1/leerlingen", json: APITest.aanmelding(datum: "2026-01-16"), headers: sleutel)
+            #expect(anders.status == 422 && anders.header("Content-Type") == "application/problem+json")
+            // Another caller's key never meets this one.
+            let ander = try await t.coordinator().post("/v1/leerlingen", json: APITest.aanmelding(), headers: sleutel)
+            #expect(ander.status == 201 && ander.json["id"] as? String != eerste.json["id"] as? String)
+            #expect(try await t.aantal() == 2)
+        }
+    }
+
+    @Test func eightConcurrentRetriesOfOneEventStoreItOnce() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let id = try await t.meldAan(door: coordinator)
+            let gebeurtenisID = UUID().uuidString.lowercased()
+            var body = Self.contact
+            body["gebeurtenisId"] = gebeurtenisID
+            let data = try JSONSerialization.data(withJSONObject: body)
+            let antwoorden = try await withThrowingTaskGroup(of: Antwoord.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await coordinator.verzoek(.POST, "/v1/leerlingen/\(id)/gebeurtenissen",
+                                                      headers: [("Content-Type", "application/json")], body: data)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(antwoorden.allSatisfy { $0.status == 201 && $0.json["gebeurtenisId"] as? String == gebeurtenisID && $0.json["versie"] as? Int == 2 })
+            #expect(try await t.aantal() == 2)
+            // A retry after other writes still answers with the original version.
+            try await t.leg("toestemming_gegeven", ["door": "leerling", "scope": ["mbo"]], op: "2026-02-02", bij: id, door: coordinator)
+            let later = try await coordinator.post("/v1/leerlingen/\(id)/gebeurtenissen", json: body, headers: [("If-Match", "\"1\"")])
+            #expect(later.status == 201 && later.json["versie"] as? Int == 2)
+            #expect(try await t.aantal() == 3)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Overstap
+import Testing
+
+/// AVG (#5): consent decides what other roles see in responses, from the next read on.
+@Suite struct ToestemmingTests {
+    @Test func withdrawnConsentTakesTheFieldsOutOfTheResponsesOfRolesThatLostAccess() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let school = try await t.klant(Lezer(rol: .school, regio: "Utrecht", school: "De Brug"))
+            let tafel = try await t.klant(Lezer(rol: .overstaptafel, regio: "Utrecht"))
+            let id = try await t.meldAan(door: school)
+            func persoon(_ klant: HTTPKlant) async throws -> [String: Any]? {
+                let antwoord = try await klant.get("/v1/leerlingen/\(id)")
+                #expect(antwoord.status == 200)
+                return antwoord.json["persoonsgegevens"] as? [String: Any]
+            }
+            // No consent yet: the school and the table see the case, not the student.
+            #expect(try await persoon(school) == nil)
+            #expect(try await persoon(tafel) == nil)
+
+            try await t.leg("toestemming_gegeven", ["door": "ouder", "scope": ["mbo", "overstaptafel"]], op: "2026-01-16", bij: id, door: coordinator)
+            for klant in [school, tafel] {
+                let gezien = try #require(try await persoon(klant))
+                #expect(gezien["naam"] as? String == APITest.naam)
+                #expect(gezien["ondersteuningsbehoefte"] == nil)  // special-category: never for these roles
+            }
+            #expect(try await persoon(coordinator)?["ondersteuningsbehoefte"] as? String == APITest.behoefte)
+
+            try await t.leg("toestemming_ingetrokken", ["door": "ouder", "scope": ["overstaptafel"]], op: "2026-02-01", bij: id, door: coordinator)
+            let tafelNa = try await tafel.get("/v1/leerlingen/\(id)")
+            #expect(tafelNa.json["persoonsgegevens"] == nil && !tafelNa.tekst.contains(APITest.naam))
+            #expect(try await persoon(school)?["naam"] as? String == APITest.naam)  // mbo consent still stands
+            // Even a view of a date when consent still held follows the consent of today.
+            let terug = try await tafel.get("/v1/leerlingen/\(id)?peildatum=2026-01-20")
+            #expect(terug.json["persoonsgegevens"] == nil)
+
+            // Reads that returned personal data are registered, the others not.
+            let register = try await t.admin().get("/v1/leerlingen/\(id)/leesregister?paginaGrootte=500")
+            let wie = register.resultaten.compactMap { ($0["wie"] as? String)?.split(separator: ":").dropFirst().first.map(String.init) }
+            #expect(wie.filter { $0 == "overstaptafel" }.count == 1)
+            #expect(wie.filter { $0 == "school" }.count == 2)
+        }
+    }
+}
