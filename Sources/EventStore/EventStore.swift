@@ -103,6 +103,22 @@ public struct EventStore: Sendable {
         return Page(events: [], isCaughtUp: !pending)
     }
 
+    /// Refuses a log whose newest transaction id is not below the cluster's next one. Global order
+    /// is by transaction id (decision 0001), so after a logical restore into a new cluster, new
+    /// events would sort before the restored ones and subscribers would skip them.
+    public func checkTransactionCounter() async throws {
+        let row = try await pool.query(
+            """
+            SELECT (SELECT max(transaction_id) FROM events)::text AS last_in_log,
+                   pg_snapshot_xmax(pg_current_snapshot())::text AS next
+            """
+        ).first!
+        guard let last = try row.decode("last_in_log", as: String?.self).flatMap(UInt64.init),
+            let next = UInt64(try row.decode("next", as: String.self)), last >= next
+        else { return }
+        throw EventStoreError.transactionCounterBehind(lastInLog: last, next: next)
+    }
+
     /// The number of events stored.
     public func count() async throws -> Int {
         try await pool.query("SELECT count(*) AS n FROM events").first!.decode("n")

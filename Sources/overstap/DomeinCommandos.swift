@@ -52,7 +52,18 @@ struct Nightly: AsyncParsableCommand {
 /// `overstap projections rebuild`.
 struct Projections: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage projections.", subcommands: [Rebuild.self])
+        abstract: "Manage projections.", subcommands: [CatchUp.self, Rebuild.self])
+
+    struct CatchUp: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "catch-up", abstract: "Apply events the read models have not seen yet, then stop.")
+
+        func run() async throws {
+            // Opening the environment catches the projection up.
+            let checkpoint = try await Omgeving.met { try await $0.projectie.checkpoint() }
+            print("Projectie trajecten bijgewerkt tot \(checkpoint.transactionID)/\(checkpoint.position).")
+        }
+    }
 
     struct Rebuild: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rebuild a projection from the event log.")

@@ -22,6 +22,7 @@ struct Omgeving {
         return try await Database.with { database in
             let pending = try await migrator.pending(database.pool)
             guard pending.isEmpty else { throw ServeError.notMigrated(pending: pending.count) }
+            try await EventStore(pool: database.pool).checkTransactionCounter()
             let omgeving = Omgeving(
                 database: database,
                 trajecten: Trajecten(store: EventStore(pool: database.pool), kluis: Kluis(pool: database.pool, sleutelring: sleutelring)),

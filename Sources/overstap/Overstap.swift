@@ -57,6 +57,7 @@ extension Status: OverstapCommand {}
 extension Demo: OverstapCommand {}
 extension Nightly: OverstapCommand {}
 extension Projections.Rebuild: OverstapCommand {}
+extension Projections.CatchUp: OverstapCommand {}
 extension Tijdlijn: OverstapCommand {}
 extension Coaches: OverstapCommand {}
 extension Afbouw: OverstapCommand {}

@@ -14,7 +14,13 @@ struct Status: AsyncParsableCommand {
             print("migrations:  \(migrator.migrations.count - pending.count) of \(migrator.migrations.count) applied"
                 + (pending.isEmpty ? "" : "; run `overstap migrate`"))
             guard pending.count < migrator.migrations.count else { return }
-            print("events:      \(try await EventStore(pool: database.pool).count())")
+            let store = EventStore(pool: database.pool)
+            print("events:      \(try await store.count())")
+            do {
+                try await store.checkTransactionCounter()
+            } catch let error as EventStoreError {
+                print("WARNING:     \(error)")
+            }
             for row in try await database.pool.query(
                 "SELECT name, transaction_id::text AS transaction_xid, position FROM projection_checkpoints ORDER BY name")
             {

@@ -83,10 +83,15 @@ actor TestServer {
 private let embeddedCluster = Mutex<EmbeddedPostgres?>(nil)
 
 extension TestDatabase {
-    /// A plain-text `pg_dump` of this database, to prove what is (not) stored anywhere in it.
-    public func dump() throws -> String {
+    /// A libpq URL of this database, for command-line tools.
+    public var url: String {
         var url = URLComponents(string: configuration.url)!
         url.path = "/" + (configuration.database ?? "postgres")
+        return url.string!
+    }
+
+    /// A plain-text `pg_dump` of this database, to prove what is (not) stored anywhere in it.
+    public func dump() throws -> String {
         let programma = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
             .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin/pg_dump" }
             .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/pg_dump"
@@ -94,7 +99,7 @@ extension TestDatabase {
         defer { try? FileManager.default.removeItem(at: uitvoer) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: programma)
-        process.arguments = ["--no-owner", "--file", uitvoer.path, url.string!]
+        process.arguments = ["--no-owner", "--file", uitvoer.path, url]
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw PostgresError(code: .server, message: "pg_dump failed") }

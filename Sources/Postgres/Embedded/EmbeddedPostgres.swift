@@ -140,7 +140,7 @@ public final class EmbeddedPostgres: Sendable {
 /// Runs `command` with stdin from /dev/null and stdout/stderr to `outputPath`; returns its exit
 /// status. Unlike Foundation's `Process`, this returns when the program exits even if it left a
 /// daemon behind (`pg_ctl start`), and the daemon inherits none of our descriptors.
-private func spawnAndWait(_ command: [String], outputPath: String = "/dev/null") throws -> Int32 {
+public func spawnAndWait(_ command: [String], outputPath: String = "/dev/null") throws -> Int32 {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,0 +1,101 @@
+import EventStore
+import Foundation
+@testable import Overstap
+import PostgresTesting
+import Testing
+
+/// What `ops/` promises: the database roles, and a backup that restores (issue 6).
+@Suite struct OpsTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `overstap` binary `swift test` built beside the test bundle.
+    static var overstap: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("overstap").path
+    }
+
+    /// Runs `command` (stdout and stderr to a file, as pg_ctl's daemon would hold a pipe open);
+    /// returns its exit status and output.
+    static func run(_ command: [String], env: [String: String] = [:]) throws -> (Int32, String) {
+        let uitvoer = FileManager.default.temporaryDirectory.appendingPathComponent("ops-\(UUID()).log").path
+        defer { try? FileManager.default.removeItem(atPath: uitvoer) }
+        let status = try spawnAndWait(["/usr/bin/env"] + env.map { "\($0)=\($1)" } + command, outputPath: uitvoer)
+        return (status, (try? String(contentsOfFile: uitvoer, encoding: .utf8)) ?? "")
+    }
+
+    @Test func theApplicationLoginCannotUpdateDeleteOrTruncateTheLog() async throws {
+        let cluster = try TestDatabase.privateCluster()
+        defer { cluster.stop() }
+        let (status, uitvoer) = try Self.run(
+            ["psql", "-X", "-q", "-d", cluster.url, "-v", "owner_password=o", "-v", "api_password=a",
+             "-f", Self.repo.appendingPathComponent("ops/sql/roles.sql").path])
+        #expect(status == 0, "\(uitvoer)")
+        func pool(_ user: String) -> PostgresPool {
+            PostgresPool(PostgresConfiguration(
+                url: cluster.url.replacingOccurrences(of: "user=postgres", with: "user=\(user)"), database: "overstap"))
+        }
+        // The owner migrates without superuser or CREATEROLE.
+        let eigenaar = pool("overstap_owner")
+        try await Migrator(directory: TestDatabase.migrationsDirectory).migrate(eigenaar)
+        await eigenaar.close()
+
+        let api = pool("overstap_api")
+        defer { Task { await api.close() } }
+        let store = EventStore(pool: api)
+        try await store.append(to: "s-1", expected: .noStream, [NewEvent(type: "t", data: "{}", occurredAt: Date())])
+        #expect(try await store.count() == 1)
+        for sql in ["UPDATE events SET event_type = 'x'", "DELETE FROM events", "TRUNCATE events",
+                    "UPDATE inzage_registratie SET wie = 'x'", "DELETE FROM inzage_registratie",
+                    "INSERT INTO api_tokens (id, hash, rol, omschrijving, aangemaakt_door) VALUES (gen_random_uuid(), '\\x00', 'admin', 'x', 'x')",
+                    "UPDATE api_tokens SET ingetrokken_op = NULL", "CREATE TABLE eigen (x int)"]
+        {
+            await #expect(throws: PostgresError.self, "\(sql) was allowed") {
+                do { try await api.query(PostgresQuery(unsafeSQL: sql)) } catch let error as PostgresError {
+                    #expect(error.sqlState == "42501", "\(sql): \(error)")
+                    throw error
+                }
+            }
+        }
+        #expect(try await store.count() == 1)
+    }
+
+    static let kek = Data(repeating: 7, count: 32).base64EncodedString()
+
+    func drill(_ db: TestDatabase) throws -> (Int32, String) {
+        try Self.run([Self.repo.appendingPathComponent("ops/restore-drill").path, "--bin", Self.overstap],
+                     env: ["DATABASE_URL": db.url, "OVERSTAP_KEK": Self.kek,
+                           "OVERSTAP_SQL_DIR": TestDatabase.migrationsDirectory, "LOG_LEVEL": "error"])
+    }
+
+    @Test func theRestoreDrillPassesOnTheDemoRegionAndCatchesACorruptReadModel() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.overstap), "build the overstap binary first")
+        let demo = try await DemoDatabase.make()
+        let (status, uitvoer) = try drill(demo.db)
+        #expect(status == 0, "\(uitvoer)")
+        #expect(uitvoer.contains("equal: tijdlijn") && uitvoer.contains("equal: trajecten") && uitvoer.contains("equal: checkpoints"))
+        #expect(uitvoer.contains("equal: events (5240 restored") && uitvoer.hasSuffix("restore drill: OK\n"), "\(uitvoer)")
+
+        // A read model that no longer follows from the log: the drill must say so.
+        try await demo.db.pool.query("UPDATE tijdlijn SET samenvatting = 'vervalst' WHERE volgorde = 1 AND traject_id = (SELECT min(traject_id) FROM tijdlijn)")
+        let (fout, melding) = try drill(demo.db)
+        #expect(fout == 1 && melding.contains("FAILED: rebuilt read models differ") && melding.contains("tijdlijn"), "\(melding)")
+    }
+
+    @Test func aLogAheadOfTheClustersTransactionCounterIsRefused() async throws {
+        let db = try await TestDatabase.make()
+        try await db.store.checkTransactionCounter()
+        // What a restore into a younger cluster looks like: transaction ids from the future.
+        try await db.pool.query(
+            """
+            INSERT INTO events (transaction_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
+            VALUES ('8589934592'::xid8, 's', 1, gen_random_uuid(), 't', 1, '{}', '{}', now())
+            """)
+        let fout = await #expect(throws: EventStoreError.self) { try await db.store.checkTransactionCounter() }
+        guard case .transactionCounterBehind(let laatste, let volgende) = fout else {
+            Issue.record("expected transactionCounterBehind, got \(String(describing: fout))")
+            return
+        }
+        #expect(laatste == 8_589_934_592 && volgende < laatste)
+        #expect(fout!.description.contains("pg_resetwal -e 3"))
+    }
+}

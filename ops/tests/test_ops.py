@@ -1,0 +1,186 @@
+"""Checks of ops/ that need no Docker engine and no cluster: run by `make test`
+(python3 -m unittest discover -s ops/tests). OVERSTAP_BIN names the built binary; every command
+the ops files run is asked for its --help, so a renamed command fails here, not in production."""
+import configparser
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+OPS = REPO / "ops"
+BIN = str(Path(os.environ.get("OVERSTAP_BIN", REPO / ".build/debug/overstap")).resolve())
+ROUTES = json.loads((REPO / "Sources/OverstapHTTP/openapi.json").read_text())["paths"]
+
+
+def is_command(args):
+    """Whether `overstap ARGS…` names a command: its --help shows that command's usage (for an
+    unknown word ArgumentParser shows the top-level help, with exit status 0)."""
+    words = [a for a in args if not a.startswith("-")]
+    result = subprocess.run([BIN, *words, "--help"], capture_output=True, text=True)
+    return result.returncode == 0 and re.search(r"USAGE: overstap " + re.escape(" ".join(words)) + r"\b", result.stdout) is not None
+
+
+class Binary(unittest.TestCase):
+    def test_the_binary_is_built(self):
+        self.assertTrue(os.access(BIN, os.X_OK), f"{BIN} is not built; run swift build first")
+        self.assertFalse(is_command(["no-such-command"]), "the command check must be able to fail")
+
+
+class Compose(unittest.TestCase):
+    doc = yaml.safe_load((OPS / "docker-compose.yml").read_text())
+
+    def test_services(self):
+        services = self.doc["services"]
+        self.assertEqual(set(services), {"db", "migrate", "api", "nightly"})
+        self.assertRegex(services["db"]["image"], r"^postgres:15")
+        for name in ("migrate", "api", "nightly"):
+            service = services[name]
+            self.assertEqual(service["image"], "overstap:latest", name)
+            self.assertTrue((OPS / service["build"]["context"] / service["build"]["dockerfile"]).is_file(), name)
+            self.assertIn("kek", service["secrets"], name)
+            self.assertEqual(service["environment"]["OVERSTAP_KEK_FILE"], "/run/secrets/kek", name)
+
+    def test_commands_exist(self):
+        services = self.doc["services"]
+        self.assertTrue(is_command(services["migrate"]["command"]))
+        self.assertTrue(is_command(services["api"]["command"]))
+        loop = (OPS / "nightly-loop.sh").read_text()
+        self.assertIn("overstap nightly", loop)
+        self.assertTrue(is_command(["nightly"]))
+        for script in ("nightly-loop.sh", "initdb-roles.sh", "restore-drill"):
+            self.assertEqual(subprocess.run(["bash", "-n", str(OPS / script)]).returncode, 0, script)
+
+    def test_order_and_files(self):
+        services = self.doc["services"]
+        self.assertEqual(services["migrate"]["depends_on"]["db"]["condition"], "service_healthy")
+        for name in ("api", "nightly"):
+            self.assertEqual(services[name]["depends_on"]["migrate"]["condition"], "service_completed_successfully")
+        for service in services.values():
+            for volume in service.get("volumes", []):
+                source = volume.split(":")[0]
+                if source.startswith("."):
+                    self.assertTrue((OPS / source).exists(), source)
+        self.assertEqual(set(self.doc["secrets"]), {"kek", "postgres", "owner-password", "api-password"})
+        self.assertEqual(services["api"]["environment"]["OVERSTAP_HTTP_PORT"], services["api"]["ports"][0].split(":")[1])
+
+
+class Kubernetes(unittest.TestCase):
+    docs = list(yaml.safe_load_all((OPS / "k8s/overstap.yaml").read_text()))
+    by_kind = {d["kind"]: d for d in docs}
+
+    def containers(self, kind):
+        spec = self.by_kind[kind]["spec"]
+        pod = spec["jobTemplate"]["spec"]["template"] if kind == "CronJob" else spec["template"]
+        return pod["spec"]["containers"]
+
+    def test_kinds(self):
+        self.assertEqual(sorted(self.by_kind), ["CronJob", "Deployment", "Job", "Service"])
+
+    def test_cronjob(self):
+        spec = self.by_kind["CronJob"]["spec"]
+        self.assertEqual(spec["schedule"], "0 2 * * *")
+        self.assertEqual(spec["timeZone"], "Europe/Amsterdam")
+        self.assertEqual(spec["concurrencyPolicy"], "Forbid")
+        self.assertEqual(self.containers("CronJob")[0]["args"], ["nightly"])
+
+    def test_commands_images_and_probes(self):
+        for kind in ("Job", "Deployment", "CronJob"):
+            for container in self.containers(kind):
+                self.assertEqual(container["image"], "overstap:latest")
+                self.assertTrue(is_command(container["args"]), f"{kind}: {container['args']}")
+        self.assertEqual(self.containers("Job")[0]["args"], ["migrate"])
+        api = self.containers("Deployment")[0]
+        self.assertEqual(api["livenessProbe"]["httpGet"]["path"], "/health")
+        self.assertEqual(api["readinessProbe"]["httpGet"]["path"], "/ready")
+        for path in ("/health", "/ready"):
+            self.assertEqual(ROUTES[path]["get"].get("security"), [], f"{path} must be open")
+        env = {e["name"]: e.get("value") for e in api["env"]}
+        self.assertEqual(int(env["OVERSTAP_HTTP_PORT"]), api["ports"][0]["containerPort"])
+
+    def test_service_selects_the_api(self):
+        selector = self.by_kind["Service"]["spec"]["selector"]
+        labels = self.by_kind["Deployment"]["spec"]["template"]["metadata"]["labels"]
+        self.assertTrue(selector.items() <= labels.items())
+        self.assertEqual(self.by_kind["Deployment"]["spec"]["selector"]["matchLabels"], labels)
+
+
+class Systemd(unittest.TestCase):
+    units = ["overstap.service", "overstap-nightly.service", "overstap-nightly.timer"]
+
+    def parse(self, name):
+        parser = configparser.ConfigParser(strict=False, interpolation=None)
+        parser.optionxform = str
+        parser.read(OPS / "systemd" / name)
+        return parser
+
+    def test_commands_and_schedule(self):
+        for name in self.units[:2]:
+            service = self.parse(name)["Service"]
+            for key in ("ExecStart", "ExecStartPre"):
+                if key in service:
+                    program, *args = service[key].split()
+                    self.assertEqual(program, "/usr/local/bin/overstap", name)
+                    self.assertTrue(is_command(args), f"{name}: {service[key]}")
+        timer = self.parse("overstap-nightly.timer")["Timer"]
+        self.assertEqual(timer["OnCalendar"], "*-*-* 02:00:00 Europe/Amsterdam")
+        self.assertEqual(timer["Unit"], "overstap-nightly.service")
+        self.assertEqual(self.parse("overstap-nightly.service")["Service"]["Type"], "oneshot")
+
+    @unittest.skipUnless(shutil.which("systemd-analyze"), "systemd-analyze is not installed")
+    def test_systemd_analyze_verify(self):
+        with tempfile.TemporaryDirectory() as directory:
+            for name in self.units:
+                text = (OPS / "systemd" / name).read_text().replace("/usr/local/bin/overstap", BIN)
+                (Path(directory) / name).write_text(text)
+            result = subprocess.run(["systemd-analyze", "verify", "--man=no", *self.units], cwd=directory,
+                                    capture_output=True, text=True, env={**os.environ, "SYSTEMD_LOG_LEVEL": "warning"})
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+
+class Dockerfile(unittest.TestCase):
+    text = (REPO / "Dockerfile").read_text()
+
+    def test_shape(self):
+        stages = re.findall(r"^FROM (\S+)", self.text, re.M)
+        self.assertEqual(len(stages), 2)
+        self.assertTrue(stages[0].startswith("swift:"))
+        self.assertRegex(stages[1], r"^debian:\w+-slim$")
+        self.assertIn("--static-swift-stdlib", self.text)
+        self.assertIn("libpq5", self.text)
+        self.assertRegex(self.text, r"(?m)^USER 10001$")
+        self.assertIn('ENTRYPOINT ["overstap"]', self.text)
+        self.assertIn('CMD ["serve"]', self.text)
+        self.assertIn("GET /health", self.text)
+        self.assertIn("/usr/local/share/overstap", self.text)  # where the binary looks for sql/
+
+    @unittest.skipUnless(shutil.which("hadolint"), "hadolint is not installed")
+    def test_hadolint(self):
+        result = subprocess.run(["hadolint", "--config", str(REPO / ".hadolint.yaml"), str(REPO / "Dockerfile")],
+                                capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+
+class ConfigurationReference(unittest.TestCase):
+    def test_every_variable_read_is_documented(self):
+        read = set()
+        for path in list((REPO / "Sources").rglob("*.swift")) + [OPS / "restore-drill"]:
+            text = path.read_text()
+            read |= set(re.findall(r'environment\["([A-Z_]+)"\]', text))
+            read |= set(re.findall(r'"(OVERSTAP_[A-Z_]+)"', text))
+            read |= set(re.findall(r'\$\{(OVERSTAP_[A-Z_]+)[:}-]', text))
+        read -= {"PATH", "USER"}
+        documented = set(re.findall(r"^\| `([A-Z_]+)`", (REPO / "docs/configuration.md").read_text(), re.M))
+        self.assertGreater(len(read), 10)
+        self.assertEqual(read - documented, set(), "read but not documented")
+        self.assertEqual(documented - read - {"TZ"}, set(), "documented but never read")
+
+
+if __name__ == "__main__":
+    unittest.main()
