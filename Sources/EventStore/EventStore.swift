@@ -164,7 +164,7 @@ public struct EventStore: Sendable {
 
     /// Sends the wake-up NOTIFY outside the append's transaction (a NOTIFY inside it would
     /// serialise all appending commits on PostgreSQL's notify queue lock).
-    private func wakeSubscribers() async {
+    func wakeSubscribers() async {
         guard await wakeUps.claim() else { return }
         repeat {
             do {

@@ -140,6 +140,8 @@ public enum EventStoreError: Error, Equatable, CustomStringConvertible {
     case eventIDsReused(stream: String)
     /// An append with no events.
     case emptyAppend
+    /// An import named a stream that already exists; nothing was written.
+    case streamExists(String)
     /// The log holds transaction ids at or beyond the cluster's next one: it was restored from a
     /// logical dump into another cluster. New events would sort before old ones.
     case transactionCounterBehind(lastInLog: UInt64, next: UInt64)
@@ -152,6 +154,8 @@ public enum EventStoreError: Error, Equatable, CustomStringConvertible {
             "event ids sent to stream \(stream) are already stored as other events"
         case .emptyAppend:
             "an append needs at least one event"
+        case .streamExists(let stream):
+            "stream \(stream) exists already; an import only creates new streams"
         case .transactionCounterBehind(let last, let next):
             "the event log holds transaction ids up to \(last), but this cluster's next is \(next) (restored from a dump?); "
                 + "new events would sort before old ones. Hint: stop the cluster and run `pg_resetwal -e \((last >> 32) + 1)` "
