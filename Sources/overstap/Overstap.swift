@@ -16,7 +16,7 @@ struct Overstap: AsyncParsableCommand {
         subcommands: [
             Migrate.self, Serve.self, Status.self, Demo.self, Nightly.self, Projections.self,
             Tijdlijn.self, Coaches.self, Afbouw.self, Risicolijst.self, Leerling.self, Inzage.self,
-            Vergeet.self, Sleutels.self, Token.self,
+            Vergeet.self, Sleutels.self, Token.self, Bench.self,
         ])
 
     /// Runs the command; failures become one line on stderr and exit status 1, never a trace.
@@ -67,6 +67,7 @@ extension Inzage: OverstapCommand {}
 extension Vergeet: OverstapCommand {}
 extension Sleutels.Roteer: OverstapCommand {}
 extension Token.Create: OverstapCommand {}
+extension Bench: OverstapCommand {}
 extension Token.List: OverstapCommand {}
 extension Token.Revoke: OverstapCommand {}
 

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Crypto
+import EventStore
+import Foundation
+import Overstap
+import OverstapHTTP
+
+/// `overstap bench`: speed as ratios against raw PostgreSQL measured in the same run, on the same
+/// server (docs/performance.md).
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmark Overstap against raw PostgreSQL on the same server, in the same run.",
+        discussion: """
+            Works in two databases of its own (overstap_bench_schrijven, overstap_bench_natie) on the server \
+            of DATABASE_URL or the embedded one, made afresh and dropped afterwards. Figures: a) single-event \
+            appends at 1/8/32 writers, b) a case as one batch, c) COPY import, d) projection rebuild, \
+            e) read latencies, f) the nightly job, g) HTTP with wrk (skipped without wrk). Build with \
+            `swift build -c release` first; debug builds measure the debugger's code.
+            """)
+
+    @Option(help: "standaard (8 regions × 750 cases, a few minutes) or nl (40 regions × 1,500 cases).")
+    var schaal = "standaard"
+    @Option(help: "Aim the nation at about this many events instead (up to 10,000,000).")
+    var events: Int?
+    @Option(help: "Seconds per throughput measurement.")
+    var duur = 5
+    @Flag(help: "Print one JSON object instead of the table.")
+    var json = false
+    @Flag(help: "Keep the bench databases.")
+    var behoud = false
+
+    /// Events per case in the demo mix.
+    static let perTraject = 17.5
+
+    func run() async throws {
+        let (regios, perRegio) = try omvang()
+        let voortgang: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
+        let migrator = try Migrator(directory: Migrator.defaultDirectory())
+        try await Database.with { database in
+            func verse(_ naam: String) async throws -> PostgresPool {
+                try await database.pool.query("DROP DATABASE IF EXISTS \(identifier: naam) WITH (FORCE)")
+                try await database.pool.query("CREATE DATABASE \(identifier: naam)")
+                let pool = PostgresPool(database.configuration.with(database: naam), maximumConnections: 40)
+                try await migrator.migrate(pool)
+                return pool
+            }
+            let duur = Duration.seconds(duur)
+            voortgang("writing figures (a–c), \(self.duur) s per measurement")
+            let schrijfPool = try await verse("overstap_bench_schrijven")
+            var figuren = try await Schrijven(store: EventStore(pool: schrijfPool), duur: duur, voortgang: voortgang).figuren()
+            await schrijfPool.close()
+
+            let natiePool = try await verse("overstap_bench_natie")
+            let trajecten = Trajecten(store: EventStore(pool: natiePool), kluis: Kluis(pool: natiePool, sleutelring: try Self.sleutelring()))
+            let natie = Natie(trajecten: trajecten, instellingen: RegioInstellingen(), regios: regios, perRegio: perRegio, voortgang: voortgang)
+            voortgang("loading \(regios) regions × \(perRegio) cases through the append path")
+            let (laadtijd, ids) = try await Meting.tijd { try await natie.laad() }
+            let aantal = try await trajecten.store.count()
+            figuren.append(Figuur("laden", "loading the nation case by case (decide, encrypt, append), 4 regions at a time",
+                                  eenheid: "events/s", ons: Double(aantal) / laadtijd, ruw: nil))
+            let (bijwerktijd, _) = try await Meting.tijd { try await trajecten.projectie(natie.instellingen).catchUp() }
+            figuren.append(Figuur("projectie_bijwerken", "the projection following the load (catch-up)", eenheid: "events/s",
+                                  ons: Double(aantal) / bijwerktijd, ruw: nil))
+            figuren.append(try await natie.herbouw(aantal: aantal))
+            figuren += try await natie.latenties(ids)
+            figuren.append(try await natie.nacht())
+            let api = OverstapAPI(trajecten: trajecten, instellingen: natie.instellingen, vandaag: { Natie.peildatum })
+            figuren += try await HTTPLast(api: api, duur: duur, voortgang: voortgang).figuren(ids)
+            await natiePool.close()
+            if !behoud {
+                for naam in ["overstap_bench_schrijven", "overstap_bench_natie"] {
+                    try await database.pool.query("DROP DATABASE IF EXISTS \(identifier: naam) WITH (FORCE)")
+                }
+            }
+            let schaal = Schaal(regios: regios, trajecten: ids.count, gebeurtenissen: aantal, seconden: duur.components.seconds)
+            print(json ? try Uitslag(schaal: schaal, figuren: figuren).json() : Uitslag(schaal: schaal, figuren: figuren).tabel(),
+                  terminator: "")
+        }
+    }
+
+    /// Regions and cases per region for the options given.
+    func omvang() throws -> (Int, Int) {
+        if let events {
+            guard (10_000...10_000_000).contains(events) else { throw CLIFout("--events must be 10000 to 10000000") }
+            let trajecten = Int(Double(events) / Self.perTraject)
+            let regios = max(1, (trajecten + 1499) / 1500)
+            return (regios, trajecten / regios)
+        }
+        switch schaal {
+        case "standaard": return (8, 750)
+        case "nl": return (40, 1500)
+        default: throw CLIFout("unknown scale '\(schaal)'. Hint: standaard or nl, or --events N")
+        }
+    }
+
+    /// The key from the environment if there is one; the bench's data is synthetic, so a fresh key will do.
+    static func sleutelring() throws -> Sleutelring {
+        if let sleutelring = try? Sleutelring.uitOmgeving() { return sleutelring }
+        let sleutel = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        return Sleutelring(actief: try .init(base64: sleutel, waar: "bench"))
+    }
+}
+
+struct Schaal: Encodable {
+    let regios: Int
+    let trajecten: Int
+    let gebeurtenissen: Int
+    let seconden: Int64
+}
+
+/// The result: a table for people, JSON for tools, with the issue's targets.
+struct Uitslag: Encodable {
+    let schaal: Schaal
+    let figuren: [Figuur]
+
+    /// Target per figure: a minimum ratio, or a maximum in the figure's own unit.
+    static let doelen: [String: (String, @Sendable (Figuur) -> Bool)] = [
+        "a_append_8": ("ratio ≥ 0.7", { ($0.verhouding ?? 0) >= 0.7 }),
+        "c_copy_import": ("ratio ≥ 0.8", { ($0.verhouding ?? 0) >= 0.8 }),
+        "d_rebuild": ("ratio ≥ 0.5", { ($0.verhouding ?? 0) >= 0.5 }),
+        "e_tijdlijn_p99": ("< 5 ms", { $0.ons < 5 }),
+        "e_risicolijst_p99": ("< 50 ms", { $0.ons < 50 }),
+        "f_nightly": ("< 10 s at 60,000 cases", { $0.ons < 10 }),
+    ]
+
+    func tabel() -> String {
+        func getal(_ x: Double?) -> String {
+            guard let x else { return "-" }
+            return x >= 100 ? String(format: "%.0f", x) : String(format: "%.2f", x)
+        }
+        let kop = "Overstap bench: \(schaal.regios) regions, \(schaal.trajecten) cases, \(schaal.gebeurtenissen) events\n\n"
+        return kop + Tabel.tekst(["figure", "ours", "raw", "ratio", "unit", "target", ""], figuren.map { f in
+            let doel = Self.doelen[f.naam]
+            return [f.naam, getal(f.ons), getal(f.ruw), getal(f.verhouding), f.eenheid, doel?.0 ?? "",
+                    doel.map { $0.1(f) ? "met" : "MISSED" } ?? ""]
+        }) + "\nratio: 1.0 = as fast as raw PostgreSQL, 0.5 = half as fast (rates: ours ÷ raw; times: raw ÷ ours).\n"
+    }
+
+    func json() throws -> String {
+        struct Document: Encodable {
+            let schaal: Schaal
+            let figuren: [String: Figuur]
+            let doelen: [String: Bool]
+        }
+        let document = Document(
+            schaal: schaal, figuren: Dictionary(uniqueKeysWithValues: figuren.map { ($0.naam, $0) }),
+            doelen: Dictionary(uniqueKeysWithValues: figuren.compactMap { f in Self.doelen[f.naam].map { (f.naam, $0.1(f)) } }))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+    }
+}

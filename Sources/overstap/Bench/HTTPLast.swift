@@ -1,0 +1,110 @@
+import EventStore
+import Foundation
+import Logging
+import Overstap
+import OverstapHTTP
+
+/// g. Over HTTP through the real server, loaded by `wrk` from another process, against the same
+/// query through libpq at the same concurrency.
+struct HTTPLast {
+    let api: OverstapAPI
+    let duur: Duration
+    let verbindingen = 8
+    let voortgang: @Sendable (String) -> Void
+
+    var pool: PostgresPool { api.trajecten.store.pool }
+
+    static var wrk: String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+            .map { "\($0)/wrk" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    func figuren(_ ids: [String]) async throws -> [Figuur] {
+        guard let wrk = Self.wrk else {
+            voortgang("g. skipped: wrk is not installed (apt-get install wrk)")
+            return []
+        }
+        var logger = Logger(label: "overstap.bench")
+        logger.logLevel = .error
+        let (poorten, melding) = AsyncStream.makeStream(of: Int.self)
+        let app = api.application(host: "127.0.0.1", port: 0, logger: logger) { melding.yield($0.localAddress?.port ?? 0) }
+        return try await withThrowingTaskGroup(of: Void.self, returning: [Figuur].self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            defer { group.cancelAll() }
+            var iterator = poorten.makeAsyncIterator()
+            guard let poort = await iterator.next() else { return [] }
+            let regio = Natie.regio(0)
+            let token = try await api.tokens.maak(voor: Lezer(rol: .coordinator, regio: regio), omschrijving: "bench", door: "bench").token
+            let inRegio = try await pool.query("SELECT traject_id FROM trajecten WHERE regio = \(regio) LIMIT 500")
+                .map { String(try $0.decode("traject_id", as: String.self).dropFirst("traject-".count)) }
+            var figuren: [Figuur] = []
+
+            voortgang("g. HTTP timeline (wrk, \(verbindingen) connections)")
+            let tijdlijn = try laad(wrk, poort: poort, pad: nil, ids: inRegio, token: token)
+            let ruweTijdlijn = try await Meting.doorvoer(werkers: verbindingen, duur: duur) { w, ronde in
+                _ = try await pool.query(Natie.ruweTijdlijn("traject-" + inRegio[(w * 7919 + ronde) % inRegio.count]))
+                return 1
+            }
+            figuren += paar("tijdlijn", "GET /v1/leerlingen/{id}/tijdlijn", tijdlijn, ruweTijdlijn)
+
+            voortgang("g. HTTP risicolijst (wrk, \(verbindingen) connections)")
+            let risico = try laad(wrk, poort: poort, pad: "/v1/risicolijst?peildatum=\(Natie.peildatum)&paginaGrootte=50", ids: [], token: token)
+            let ruwRisico = try await Meting.doorvoer(werkers: verbindingen, duur: duur) { _, _ in
+                _ = try await pool.query(Natie.ruweRegio(regio))
+                return 1
+            }
+            figuren += paar("risicolijst", "GET /v1/risicolijst (one region)", risico, ruwRisico)
+            return figuren
+        }
+    }
+
+    private func paar(_ naam: String, _ wat: String, _ http: (Double, Double), _ ruw: (perSeconde: Double, latenties: [Double])) -> [Figuur] {
+        [
+            Figuur("g_\(naam)_rps", "\(wat) over HTTP (raw: the same query through libpq), \(verbindingen) connections",
+                   eenheid: "requests/s", ons: http.0, ruw: ruw.perSeconde),
+            Figuur("g_\(naam)_p99", "\(wat) over HTTP, p99 (raw: the same query through libpq)", eenheid: "ms",
+                   ons: http.1, ruw: Meting.percentiel(99, ruw.latenties)),
+        ]
+    }
+
+    /// Runs wrk; returns requests/s and p99 in ms.
+    private func laad(_ wrk: String, poort: Int, pad: String?, ids: [String], token: String) throws -> (Double, Double) {
+        let map = FileManager.default.temporaryDirectory.appendingPathComponent("overstap-bench-\(UUID())")
+        try FileManager.default.createDirectory(at: map, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: map) }
+        let script = map.appendingPathComponent("verzoek.lua")
+        let paden = pad.map { [$0] } ?? ids.map { "/v1/leerlingen/\($0)/tijdlijn" }
+        try """
+            local paden = {\(paden.map { "\"\($0)\"" }.joined(separator: ","))}
+            request = function()
+              return wrk.format("GET", paden[math.random(#paden)], {["Authorization"] = "Bearer \(token)"})
+            end
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let uitvoer = map.appendingPathComponent("wrk.txt").path
+        let seconden = max(1, Int(Meting.seconds(duur)))
+        let status = try spawnAndWait([wrk, "-t2", "-c\(verbindingen)", "-d\(seconden)s", "--latency", "-s", script.path,
+                                       "http://127.0.0.1:\(poort)"], outputPath: uitvoer)
+        let tekst = (try? String(contentsOfFile: uitvoer, encoding: .utf8)) ?? ""
+        guard status == 0, let rps = Self.getal(na: "Requests/sec:", in: tekst), let p99 = Self.latentie(na: "99%", in: tekst) else {
+            throw CLIFout("wrk failed (status \(status)). Hint: run it by hand: \(wrk) -t2 -c8 -d5s http://127.0.0.1:\(poort)/health")
+        }
+        if tekst.contains("Non-2xx") { throw CLIFout("the server answered errors under load. Hint: see the wrk output in the log") }
+        return (rps, p99)
+    }
+
+    private static func getal(na label: String, in tekst: String) -> Double? {
+        tekst.split(separator: "\n").first { $0.contains(label) }
+            .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+    }
+
+    /// A wrk latency like `1.23ms`, `850.00us` or `1.01s`, in ms.
+    private static func latentie(na label: String, in tekst: String) -> Double? {
+        guard let regel = tekst.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }),
+            let waarde = regel.split(separator: " ").last
+        else { return nil }
+        for (eenheid, factor) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where waarde.hasSuffix(eenheid) {
+            return Double(waarde.dropLast(eenheid.count)).map { $0 * factor }
+        }
+        return nil
+    }
+}

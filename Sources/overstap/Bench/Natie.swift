@@ -1,0 +1,123 @@
+import EventStore
+import Foundation
+import Overstap
+
+/// A synthetic nation loaded through the real append path (the demo generator per region, every
+/// event decided and encrypted like a coach's), and figures d–f on it.
+struct Natie {
+    let trajecten: Trajecten
+    let instellingen: RegioInstellingen
+    let regios: Int
+    let perRegio: Int
+    let voortgang: @Sendable (String) -> Void
+
+    var pool: PostgresPool { trajecten.store.pool }
+    var overzichten: Overzichten { Overzichten(pool: pool, instellingen: instellingen) }
+    static let peildatum = Datum(2026, 11, 20)!
+
+    static func regio(_ nummer: Int) -> String { String(format: "Regio %02d", nummer + 1) }
+
+    /// Loads every region, four at a time; returns the case ids.
+    func laad() async throws -> [String] {
+        try await withThrowingTaskGroup(of: [String].self) { group in
+            var ids: [String] = []
+            var volgende = 0
+            func start() {
+                guard volgende < regios else { return }
+                var demo = DemoRegio()
+                demo.regio = Self.regio(volgende)
+                demo.leerlingen = perRegio
+                demo.seed = 2026 + UInt64(volgende)
+                group.addTask { try await demo.laad(in: trajecten) }
+                volgende += 1
+            }
+            for _ in 0..<min(4, regios) { start() }
+            while let klaar = try await group.next() {
+                ids += klaar
+                voortgang("loaded \(ids.count) of \(regios * perRegio) cases")
+                start()
+            }
+            return ids
+        }
+    }
+
+    /// d. Rebuilding every projection from position 0, against reading every event through libpq.
+    func herbouw(aantal: Int) async throws -> Figuur {
+        voortgang("d. rebuilding the read models from position 0")
+        let (ons, _) = try await Meting.tijd { try await trajecten.projectie(instellingen).rebuild() }
+        voortgang("d. raw scan of events")
+        let (ruw, gelezen) = try await Meting.tijd { () -> Int in
+            var na: Int64 = 0
+            var totaal = 0
+            while true {
+                let rijen = try await pool.query(
+                    """
+                    SELECT position, transaction_id::text AS x, stream_id, stream_version, event_id, event_type, schema_version,
+                           data::text AS data, metadata::text AS metadata, occurred_at, recorded_at
+                    FROM events WHERE position > \(na) ORDER BY position LIMIT 1000
+                    """)
+                guard let laatste = rijen.last else { return totaal }
+                na = try laatste.decode("position")
+                totaal += rijen.count
+            }
+        }
+        return Figuur("d_rebuild", "rebuild every projection from position 0 (raw: read every event in pages of 1,000)",
+                      eenheid: "events/s", ons: Double(aantal) / ons, ruw: Double(gelezen) / ruw)
+    }
+
+    /// e. Latencies at full size: a timeline, a regional risicolijst, the coach loads.
+    func latenties(_ ids: [String]) async throws -> [Figuur] {
+        voortgang("e. read latencies")
+        var random = SystemRandomNumberGenerator()
+        let steekproef = (0..<300).map { _ in ids.randomElement(using: &random)! }
+        let regio = Self.regio(0)
+        let tijdlijn = try await Meting.latenties(steekproef.count) { i in _ = try await overzichten.tijdlijn(steekproef[i]) }
+        let ruweTijdlijn = try await Meting.latenties(steekproef.count) { i in _ = try await pool.query(Self.ruweTijdlijn(steekproef[i])) }
+        let risico = try await Meting.latenties(30) { _ in _ = try await overzichten.risicolijst(regio: regio, op: Self.peildatum) }
+        let coaches = try await Meting.latenties(30) { _ in _ = try await overzichten.coachbelasting(regio: regio, op: Self.peildatum) }
+        let ruweRegio = try await Meting.latenties(30) { _ in _ = try await pool.query(Self.ruweRegio(regio)) }
+        var figuren: [Figuur] = []
+        for (naam, omschrijving, ons, ruw) in [
+            ("tijdlijn", "one student's timeline (raw: the same rows by primary key)", tijdlijn, ruweTijdlijn),
+            ("risicolijst", "a region's risicolijst, folded from the timeline (raw: fetching those rows)", risico, ruweRegio),
+            ("coachbelasting", "a region's coach loads (raw: fetching the rows they fold)", coaches, ruweRegio),
+        ] {
+            for p in [50.0, 99.0] {
+                figuren.append(Figuur("e_\(naam)_p\(Int(p))", "\(omschrijving), p\(Int(p))", eenheid: "ms",
+                                      ons: Meting.percentiel(p, ons), ruw: Meting.percentiel(p, ruw)))
+            }
+        }
+        return figuren
+    }
+
+    static func ruweTijdlijn(_ id: String) -> PostgresQuery {
+        """
+        SELECT volgorde, datum, type, samenvatting, geregistreerd_op, geregistreerd_door, te_laat FROM tijdlijn
+        WHERE traject_id = \(id) ORDER BY datum, volgorde
+        """
+    }
+
+    static func ruweRegio(_ regio: String) -> PostgresQuery {
+        """
+        SELECT traject_id, volgorde, datum, type, schemaversie, payload::text AS payload FROM tijdlijn
+        WHERE regio = \(regio) AND datum <= \(peildatum) ORDER BY traject_id, volgorde
+        """
+    }
+
+    /// f. The nightly job over the whole nation (raw: the query that finds the candidates).
+    func nacht() async throws -> Figuur {
+        voortgang("f. the nightly job over the nation")
+        let (ons, meldingen) = try await Meting.tijd {
+            try await NoShowControle(trajecten: trajecten, instellingen: instellingen).voerUit(peildatum: Self.peildatum)
+        }
+        let (ruw, _) = try await Meting.tijd {
+            try await pool.query(
+                """
+                SELECT traject_id FROM trajecten
+                WHERE gestart_op IS NULL AND afgesloten_op IS NULL AND verwachte_startdatum + 14 <= \(Self.peildatum)
+                """)
+        }
+        return Figuur("f_nightly", "the nightly no-show job over every case (\(meldingen.count) flags; raw: the candidate query)",
+                      eenheid: "s", ons: ons, ruw: ruw)
+    }
+}
