@@ -47,7 +47,8 @@ public struct EventStore: Sendable {
         let result = AppendResult(
             streamVersion: try rows.last!.decode("stream_version"),
             positions: try rows.map { try Self.globalPosition($0) })
-        await wakeSubscribers()
+        // The wake-up does not hold up the writer: subscribers re-query anyway and poll as a fallback.
+        Task { await wakeSubscribers() }
         return result
     }
 

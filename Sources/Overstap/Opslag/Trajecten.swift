@@ -42,8 +42,8 @@ public struct Trajecten: Sendable {
     public func gebeurtenissen(_ trajectID: String) async throws -> [(RecordedEvent, Gebeurtenis, Datum)] {
         guard trajectID.hasPrefix("traject-") else { throw TrajectFout.onbekendTraject }
         return try await store.readStream(trajectID).map { event in
-            (event, try Gebeurtenis.decode(type: event.type, schemaversie: event.schemaVersion,
-                                           payload: Data(try PayloadJSON.zonderPersoonsgegevens(event.data).utf8)),
+            (event, try Gebeurtenis.lees(type: event.type, schemaversie: event.schemaVersion,
+                                         opgeslagen: Data(try PayloadJSON.zonderPersoonsgegevens(event.data).utf8)),
              Datum(tijdstip: event.occurredAt))
         }
     }
@@ -122,7 +122,7 @@ public struct Trajecten: Sendable {
         guard !found.isEmpty else { return nil }
         guard found.count == ids.count else { throw TrajectFout.andereHerhaling }
         for ((event, gebeurtenis, datum), (wens, wensDatum)) in zip(found, nieuw) {
-            let zonder = try Gebeurtenis.decode(type: wens.type, payload: Data(try wens.payloadZonderPersoonsgegevens().utf8))
+            let zonder = try Gebeurtenis.lees(type: wens.type, opgeslagen: Data(try wens.payloadZonderPersoonsgegevens().utf8))
             guard event.type == wens.type, datum == wensDatum, gebeurtenis == zonder else { throw TrajectFout.andereHerhaling }
         }
         return AppendResult(streamVersion: found.last!.0.streamVersion, positions: found.map(\.0.globalPosition))

@@ -22,9 +22,9 @@ public struct TrajectenProjectie: Projection {
         var gezien: Set<String> = []
         var rijen = TijdlijnRijen()
         for event in events where event.streamID.hasPrefix("traject-") {
-            let gebeurtenis = try Gebeurtenis.decode(
+            let gebeurtenis = try Gebeurtenis.lees(
                 type: event.type, schemaversie: event.schemaVersion,
-                payload: Data(try PayloadJSON.zonderPersoonsgegevens(event.data).utf8))
+                opgeslagen: Data(try PayloadJSON.zonderPersoonsgegevens(event.data).utf8))
             let regio: String
             if case .aanmelding(let aanmelding) = gebeurtenis {
                 regio = aanmelding.regio
@@ -42,25 +42,25 @@ public struct TrajectenProjectie: Projection {
         }
         guard !geraakt.isEmpty else { return }
         try await rijen.insert(on: connection)
-        for traject in try await Overzichten.herleid(
-            try await connection.query("SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id = ANY(\(geraakt)::text[]) ORDER BY traject_id, volgorde"))
-        {
-            try await bewaar(traject, on: connection)
-        }
+        try await bewaar(try Overzichten.herleid(
+            try await connection.query("SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id = ANY(\(geraakt)::text[]) ORDER BY traject_id, volgorde")),
+            on: connection)
     }
 
-    private func bewaar(_ stand: (traject: Traject, versie: Int64), on connection: PostgresConnection) async throws {
-        let traject = stand.traject
-        let status = traject.afbouwstatus(op: traject.faseSinds, instellingen: instellingen.voor(traject.regio))
+    /// Upserts the cases' current state in one statement.
+    private func bewaar(_ standen: [(traject: Traject, versie: Int64)], on connection: PostgresConnection) async throws {
+        let trajecten = standen.map(\.traject)
+        let statussen = trajecten.map { $0.afbouwstatus(op: $0.faseSinds, instellingen: instellingen.voor($0.regio)) }
         try await connection.query(
             """
             INSERT INTO trajecten (traject_id, regio, vso_school, coach, fase, fase_sinds, aangemeld_op,
                                    verwachte_startdatum, gestart_op, volgende_stap, verloopt_op, versie,
                                    afgesloten_op, vergeten_op)
-            VALUES (\(traject.id), \(traject.regio), \(traject.vsoSchool), \(traject.coach), \(traject.fase.rawValue),
-                    \(traject.faseSinds), \(traject.aangemeldOp), \(traject.verwachteStartdatum), \(traject.gestartOp),
-                    \(status.volgendeStap?.rawValue), \(status.verlooptOp), \(stand.versie),
-                    \(traject.afgeslotenOp), \(traject.vergetenOp))
+            SELECT * FROM unnest(\(trajecten.map(\.id))::text[], \(trajecten.map(\.regio))::text[], \(trajecten.map(\.vsoSchool))::text[],
+                \(trajecten.map(\.coach))::text[], \(trajecten.map(\.fase.rawValue))::text[], \(trajecten.map(\.faseSinds))::date[],
+                \(trajecten.map(\.aangemeldOp))::date[], \(trajecten.map(\.verwachteStartdatum))::date[], \(trajecten.map(\.gestartOp))::date[],
+                \(statussen.map(\.volgendeStap?.rawValue))::text[], \(statussen.map(\.verlooptOp))::date[], \(standen.map(\.versie))::bigint[],
+                \(trajecten.map(\.afgeslotenOp))::date[], \(trajecten.map(\.vergetenOp))::date[])
             ON CONFLICT (traject_id) DO UPDATE SET
                 regio = EXCLUDED.regio, vso_school = EXCLUDED.vso_school, coach = EXCLUDED.coach,
                 fase = EXCLUDED.fase, fase_sinds = EXCLUDED.fase_sinds, aangemeld_op = EXCLUDED.aangemeld_op,

@@ -126,8 +126,8 @@ public struct Overzichten: Sendable {
             }
             versie = try row.decode("volgorde")
             gebeurtenissen.append((
-                try Gebeurtenis.decode(type: try row.decode("type"), schemaversie: try row.decode("schemaversie"),
-                                       payload: Data(try row.decode("payload", as: String.self).utf8)),
+                try Gebeurtenis.lees(type: try row.decode("type"), schemaversie: try row.decode("schemaversie"),
+                                     opgeslagen: Data(try row.decode("payload", as: String.self).utf8)),
                 try row.decode("datum")))
         }
         sluit()

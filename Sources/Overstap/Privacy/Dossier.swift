@@ -22,7 +22,7 @@ public struct Dossier: Sendable {
     public func persoonsgegevens(_ trajectID: String, wie: String, via: String) async throws -> Aanmelding.Persoonsgegevens? {
         let events = try await ontsleuteld(trajectID, wie: wie, via: via)
         guard let aanmelding = events.first(where: { $0.event.type == "aanmelding" }),
-            case .aanmelding(let a) = try Gebeurtenis.decode(type: "aanmelding", payload: Data(aanmelding.payload.utf8))
+            case .aanmelding(let a) = try Gebeurtenis.lees(type: "aanmelding", opgeslagen: Data(aanmelding.payload.utf8))
         else { return nil }
         return a.persoonsgegevens
     }
