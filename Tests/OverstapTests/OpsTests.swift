@@ -99,3 +99,29 @@ import Testing
         #expect(fout!.description.contains("pg_resetwal -e 3"))
     }
 }
+
+/// `overstap bench` runs end to end on a tiny nation and keeps its figure names (tools read them).
+/// It asserts no speed: figures are measured, reported and compared by people (docs/performance.md).
+@Suite struct BenchRookTest {
+    @Test(.timeLimit(.minutes(5))) func theBenchRunsAndNamesItsFigures() async throws {
+        let db = try await TestDatabase.make()
+        let (status, uitvoer) = try OpsTests.run(
+            [OpsTests.overstap, "bench", "--events", "10000", "--duur", "1", "--json"],
+            env: ["DATABASE_URL": db.url, "OVERSTAP_SQL_DIR": TestDatabase.migrationsDirectory, "LOG_LEVEL": "error"])
+        #expect(status == 0, "\(uitvoer)")
+        let json = try #require(uitvoer.range(of: "{").map { String(uitvoer[$0.lowerBound...]) })
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let figuren = try #require(document["figuren"] as? [String: [String: Any]])
+        var verwacht: Set<String> = ["a_append_1", "a_append_8", "a_append_32", "b_batch_append", "c_copy_import", "laden",
+                                     "projectie_bijwerken", "d_rebuild", "e_tijdlijn_p50", "e_tijdlijn_p99", "e_risicolijst_p50",
+                                     "e_risicolijst_p99", "e_coachbelasting_p50", "e_coachbelasting_p99", "f_nightly"]
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") {
+            verwacht.formUnion(["g_tijdlijn_rps", "g_tijdlijn_p99", "g_risicolijst_rps", "g_risicolijst_p99"])
+        }
+        #expect(Set(figuren.keys) == verwacht)
+        #expect(figuren.values.allSatisfy { ($0["ons"] as? Double ?? 0) > 0 })
+        #expect((document["schaal"] as? [String: Int])?["gebeurtenissen"] ?? 0 > 9_000)
+        // Its databases are gone afterwards.
+        #expect(try await db.pool.query("SELECT 1 AS x FROM pg_database WHERE datname LIKE 'overstap_bench_%'").isEmpty)
+    }
+}

@@ -37,28 +37,46 @@ public struct NoShowControle: Sendable {
             ORDER BY traject_id, volgorde
             """)).map(\.traject)
         var meldingen: [NoShowMelding] = []
+        var teSchrijven: [(Traject, [NoShowMelding])] = []
         for traject in kandidaten {
+            var nieuw: [NoShowMelding] = []
             for (soort, datum) in Self.vervaldagen(traject, instellingen: instellingen.voor(traject.regio)) where datum <= peildatum {
                 guard traject.aangemeldOp <= datum, traject.gestartOp.map({ $0 > datum }) ?? true,
                     traject.afgeslotenOp.map({ $0 > datum }) ?? true
                 else { continue }
-                let schooljaar = Schooljaar(datum)
-                let nieuw = !traject.gesignaleerd.contains(NoShowSleutel(schooljaar: schooljaar, soort: soort))
-                if nieuw {
-                    do {
-                        try await trajecten.registreer(
-                        [(.noShowGesignaleerd(.init(peildatum: datum, schooljaar: schooljaar, soort: soort)), datum)],
-                        in: traject.id, door: actor, vandaag: max(peildatum, datum),
-                        eventIDs: [Self.eventID(traject.id, schooljaar, soort)])
-                    } catch {
-                        throw NoShowFout(trajectID: traject.id, oorzaak: error)
+                let melding = NoShowMelding(
+                    trajectID: traject.id, regio: traject.regio, soort: soort, datum: datum,
+                    nieuw: !traject.gesignaleerd.contains(NoShowSleutel(schooljaar: Schooljaar(datum), soort: soort)))
+                meldingen.append(melding)
+                if melding.nieuw { nieuw.append(melding) }
+            }
+            if !nieuw.isEmpty { teSchrijven.append((traject, nieuw)) }
+        }
+        // Cases are independent: up to `gelijktijdig` at once, each case's flags in order.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, (traject, nieuw)) in teSchrijven.enumerated() {
+                if index >= Self.gelijktijdig { try await group.next() }
+                group.addTask {
+                    for melding in nieuw {
+                        let schooljaar = Schooljaar(melding.datum)
+                        do {
+                            try await trajecten.registreer(
+                                [(.noShowGesignaleerd(.init(peildatum: melding.datum, schooljaar: schooljaar, soort: melding.soort)), melding.datum)],
+                                in: traject.id, door: actor, vandaag: max(peildatum, melding.datum),
+                                eventIDs: [Self.eventID(traject.id, schooljaar, melding.soort)])
+                        } catch {
+                            throw NoShowFout(trajectID: traject.id, oorzaak: error)
+                        }
                     }
                 }
-                meldingen.append(NoShowMelding(trajectID: traject.id, regio: traject.regio, soort: soort, datum: datum, nieuw: nieuw))
             }
+            try await group.waitForAll()
         }
         return meldingen.sorted { ($0.regio, $0.trajectID, $0.datum) < ($1.regio, $1.trajectID, $1.datum) }
     }
+
+    /// Cases written at once (the pool's default size is 10).
+    static let gelijktijdig = 8
 
     /// When each kind falls due: two weeks after the expected start, and 1 October of the school
     /// year the student should have started in (the next one when the start is after 1 October).

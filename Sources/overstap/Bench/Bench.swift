@@ -64,6 +64,8 @@ struct Bench: AsyncParsableCommand {
             figuren.append(try await natie.herbouw(aantal: aantal))
             figuren += try await natie.latenties(ids)
             figuren.append(try await natie.nacht())
+            // The running service applies the night's flags as they come; here we do it before the HTTP load.
+            try await trajecten.projectie(natie.instellingen).catchUp()
             let api = OverstapAPI(trajecten: trajecten, instellingen: natie.instellingen, vandaag: { Natie.peildatum })
             figuren += try await HTTPLast(api: api, duur: duur, voortgang: voortgang).figuren(ids)
             await natiePool.close()
