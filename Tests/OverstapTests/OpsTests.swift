@@ -125,3 +125,34 @@ import Testing
         #expect(try await db.pool.query("SELECT 1 AS x FROM pg_database WHERE datname LIKE 'overstap_bench_%'").isEmpty)
     }
 }
+
+/// `overstap serve` as operators run it: it serves, and SIGTERM stops it cleanly with status 0.
+@Suite struct ServeTests {
+    @Test(.timeLimit(.minutes(2))) func sigtermStopsTheServiceGracefullyWithStatusZero() async throws {
+        let db = try await TestDatabase.make()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID()).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let port = Int.random(in: 20_000..<40_000)
+        let proces = Process()
+        proces.executableURL = URL(fileURLWithPath: OpsTests.overstap)
+        proces.arguments = ["serve", "--port", String(port)]
+        proces.environment = ProcessInfo.processInfo.environment.merging([
+            "DATABASE_URL": db.url, "OVERSTAP_SQL_DIR": TestDatabase.migrationsDirectory, "OVERSTAP_KEK": OpsTests.kek,
+        ]) { $1 }
+        proces.standardError = try FileHandle(forWritingTo: log)
+        proces.standardOutput = FileHandle.nullDevice
+        try proces.run()
+        func uitvoer() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        for _ in 0..<300 where !uitvoer().contains("overstap is serving") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(uitvoer().contains("overstap is serving"), "\(uitvoer())")
+        #expect(uitvoer().contains("127.0.0.1:\(port)"))
+        proces.terminate()  // SIGTERM
+        for _ in 0..<200 where proces.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!proces.isRunning && proces.terminationStatus == 0, "\(uitvoer())")
+        #expect(uitvoer().contains("stopped"))
+        #expect(!uitvoer().contains("error"), "\(uitvoer())")
+    }
+}
