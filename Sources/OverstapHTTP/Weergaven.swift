@@ -54,7 +54,7 @@ struct TrajectWeergave: Encodable {
         verwachteStartdatum = t.verwachteStartdatum
         beoogdeOpleiding = t.beoogdeOpleiding
         coach = t.coach
-        toestemmingen = t.toestemmingen.sorted { $0.rawValue < $1.rawValue }
+        toestemmingen = t.toestemmingen.sorted()
         gestartOp = t.gestartOp
         afbouwSinds = t.afbouwSinds
         overgedragenOp = t.overgedragenOp

@@ -76,21 +76,24 @@ extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
 /// An array sent as a PostgreSQL array literal (`{"a","b"}`); cast it in SQL (`$1::uuid[]`).
 extension Array: PostgresEncodable where Element: PostgresEncodable {
     public var postgresText: String? {
-        var text = "{"
+        // Built as UTF-8 bytes: a quote or backslash byte is never part of a multi-byte character.
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var text: [UInt8] = [UInt8(ascii: "{")]
         for (index, element) in enumerated() {
-            if index > 0 { text += "," }
+            if index > 0 { text.append(UInt8(ascii: ",")) }
             guard let value = element.postgresText else {
-                text += "NULL"
+                text += "NULL".utf8
                 continue
             }
-            text += "\""
-            for character in value.unicodeScalars {
-                if character == "\"" || character == "\\" { text += "\\" }
-                text.unicodeScalars.append(character)
+            text.append(quote)
+            for byte in value.utf8 {
+                if byte == quote || byte == backslash { text.append(backslash) }
+                text.append(byte)
             }
-            text += "\""
+            text.append(quote)
         }
-        return text + "}"
+        text.append(UInt8(ascii: "}"))
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

@@ -35,8 +35,10 @@ public struct Opleiding: Codable, Equatable, Sendable {
 public enum Toestemmer: String, Codable, Sendable, CaseIterable { case leerling, ouder }
 
 /// With whom information may be exchanged.
-public enum ToestemmingsScope: String, Codable, Sendable, CaseIterable {
+public enum ToestemmingsScope: String, Codable, Sendable, CaseIterable, Comparable {
     case mbo, gemeente, leerplicht, zorg, overstaptafel
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// What the nightly job found.
@@ -51,8 +53,10 @@ public enum NoShowSoort: String, Codable, Sendable, CaseIterable {
 public enum Contactvorm: String, Codable, Sendable, CaseIterable { case gesprek, telefoon, app, mail, huisbezoek }
 
 /// The kind of a risk signal.
-public enum Signaalsoort: String, Codable, Sendable, CaseIterable {
+public enum Signaalsoort: String, Codable, Sendable, CaseIterable, Comparable {
     case verzuim, stage, thuissituatie, gezondheid, motivatie, financien, overig
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// The outcome of an evaluatiegesprek.

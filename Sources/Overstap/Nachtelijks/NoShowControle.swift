@@ -29,13 +29,15 @@ public struct NoShowControle: Sendable {
         let store = trajecten.store
         try await trajecten.projectie(instellingen).catchUp()
         // Started on or before the expected start: can never be flagged.
-        let kandidaten = try Overzichten.herleid(try await store.pool.query(
-            """
-            SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id IN (
-                SELECT traject_id FROM trajecten
-                WHERE verwachte_startdatum <= \(peildatum) AND (gestart_op IS NULL OR gestart_op > verwachte_startdatum))
-            ORDER BY traject_id, volgorde
-            """)).map(\.traject)
+        let kandidaten = try await store.pool.withTransaction(.repeatableRead) { connection in
+            try await Overzichten.standen(
+                try await connection.query(
+                    """
+                    SELECT \(unsafeRaw: Overzichten.standKolommen) FROM trajecten
+                    WHERE verwachte_startdatum <= \(peildatum) AND (gestart_op IS NULL OR gestart_op > verwachte_startdatum)
+                    """),
+                tot: nil, on: connection)
+        }
         var meldingen: [NoShowMelding] = []
         var teSchrijven: [(Traject, [NoShowMelding])] = []
         for traject in kandidaten {

@@ -17,57 +17,105 @@ public struct TrajectenProjectie: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws {
-        var regioVan: [String: String] = [:]
+        var nieuw: [String: [(event: RecordedEvent, gebeurtenis: Gebeurtenis, payload: String, datum: Datum)]] = [:]
         var geraakt: [String] = []
-        var gezien: Set<String> = []
-        var rijen = TijdlijnRijen()
         for event in events where event.streamID.hasPrefix("traject-") {
-            let gebeurtenis = try Gebeurtenis.lees(
-                type: event.type, schemaversie: event.schemaVersion,
-                opgeslagen: Data(try PayloadJSON.zonderPersoonsgegevens(event.data).utf8))
-            let regio: String
-            if case .aanmelding(let aanmelding) = gebeurtenis {
-                regio = aanmelding.regio
-            } else if let bekend = regioVan[event.streamID] {
-                regio = bekend
-            } else {
-                regio = try await connection.query(
-                    "SELECT regio FROM trajecten WHERE traject_id = \(event.streamID)").first!.decode("regio")
-            }
-            regioVan[event.streamID] = regio
-            if gezien.insert(event.streamID).inserted { geraakt.append(event.streamID) }
-            let datum = Datum(tijdstip: event.occurredAt)
-            let laat = Datum.vandaag(nu: event.recordedAt) > datum.plus(dagen: instellingen.voor(regio).laatGeregistreerdNaDagen)
-            rijen.append(event, regio: regio, datum: datum, gebeurtenis: gebeurtenis, teLaat: laat)
+            let payload = try PayloadJSON.zonderPersoonsgegevens(event.data)
+            let gebeurtenis = try Gebeurtenis.lees(type: event.type, schemaversie: event.schemaVersion, opgeslagen: Data(payload.utf8))
+            if nieuw[event.streamID] == nil { geraakt.append(event.streamID) }
+            nieuw[event.streamID, default: []].append((event, gebeurtenis, payload, Datum(tijdstip: event.occurredAt)))
         }
         guard !geraakt.isEmpty else { return }
+        var bekend: [String: Stand] = [:]
+        for rij in try await connection.query(
+            "SELECT traject_id, regio, versie, \(unsafeRaw: Overzichten.standKolommen) FROM trajecten WHERE traject_id = ANY(\(geraakt)::text[])")
+        {
+            bekend[try rij.decode("traject_id")] = try Stand(rij)
+        }
+        var rijen = TijdlijnRijen()
+        var standen: [(traject: Traject, versie: Int64)] = []
+        var teHerleiden: [String] = []
+        for id in geraakt {
+            let nieuweVanCase = nieuw[id]!
+            let vorige = bekend[id]
+            let aanmelding = nieuweVanCase.lazy.compactMap { if case .aanmelding(let a) = $0.gebeurtenis { a } else { nil } }.first
+            guard let regio = vorige?.regio ?? aanmelding?.regio else { throw TrajectFout.onbekendTraject }
+            let i = instellingen.voor(regio)
+            for (event, gebeurtenis, payload, datum) in nieuweVanCase {
+                let laat = Datum.vandaag(nu: event.recordedAt) > datum.plus(dagen: i.laatGeregistreerdNaDagen)
+                rijen.append(event, regio: regio, datum: datum, gebeurtenis: gebeurtenis, payload: payload, teLaat: laat)
+            }
+            // Fold the new events onto the snapshot when they follow it; otherwise the whole case again.
+            let eerste = nieuweVanCase[0].event.streamVersion
+            let vanaf = try vorige?.vervolgbaar(eersteVersie: eerste, vroegsteDatum: nieuweVanCase.map(\.datum).min()!)
+            if (vorige == nil && eerste == 1) || vanaf != nil,
+                let traject = Traject.herleid(id: id, uit: nieuweVanCase.map { ($0.gebeurtenis, $0.datum) }, vanaf: vanaf)
+            {
+                standen.append((traject, nieuweVanCase.last!.event.streamVersion))
+            } else {
+                teHerleiden.append(id)
+            }
+        }
         try await rijen.insert(on: connection)
-        try await bewaar(try Overzichten.herleid(
-            try await connection.query("SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id = ANY(\(geraakt)::text[]) ORDER BY traject_id, volgorde")),
-            on: connection)
+        if !teHerleiden.isEmpty {
+            let versies = Dictionary(uniqueKeysWithValues: teHerleiden.map { ($0, nieuw[$0]!.last!.event.streamVersion) })
+            standen += try Overzichten.herleid(try await connection.query(
+                "SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id = ANY(\(teHerleiden)::text[]) ORDER BY traject_id, volgorde")
+            ).map { ($0, versies[$0.id]!) }
+        }
+        try await bewaar(standen, on: connection)
     }
 
-    /// Upserts the cases' current state in one statement.
+    /// Upserts the cases' current state and snapshot in one statement.
     private func bewaar(_ standen: [(traject: Traject, versie: Int64)], on connection: PostgresConnection) async throws {
         let trajecten = standen.map(\.traject)
         let statussen = trajecten.map { $0.afbouwstatus(op: $0.faseSinds, instellingen: instellingen.voor($0.regio)) }
+        let snapshots = trajecten.map { $0.alsStand() }
         try await connection.query(
             """
             INSERT INTO trajecten (traject_id, regio, vso_school, coach, fase, fase_sinds, aangemeld_op,
                                    verwachte_startdatum, gestart_op, volgende_stap, verloopt_op, versie,
-                                   afgesloten_op, vergeten_op)
-            SELECT * FROM unnest(\(trajecten.map(\.id))::text[], \(trajecten.map(\.regio))::text[], \(trajecten.map(\.vsoSchool))::text[],
+                                   afgesloten_op, vergeten_op, stand, laatste_datum, stand_versie)
+            SELECT *, \(Traject.standVersie)::integer FROM unnest(\(trajecten.map(\.id))::text[], \(trajecten.map(\.regio))::text[], \(trajecten.map(\.vsoSchool))::text[],
                 \(trajecten.map(\.coach))::text[], \(trajecten.map(\.fase.rawValue))::text[], \(trajecten.map(\.faseSinds))::date[],
                 \(trajecten.map(\.aangemeldOp))::date[], \(trajecten.map(\.verwachteStartdatum))::date[], \(trajecten.map(\.gestartOp))::date[],
                 \(statussen.map(\.volgendeStap?.rawValue))::text[], \(statussen.map(\.verlooptOp))::date[], \(standen.map(\.versie))::bigint[],
-                \(trajecten.map(\.afgeslotenOp))::date[], \(trajecten.map(\.vergetenOp))::date[])
+                \(trajecten.map(\.afgeslotenOp))::date[], \(trajecten.map(\.vergetenOp))::date[], \(snapshots)::bytea[],
+                \(trajecten.map(\.laatsteGebeurtenisOp))::date[])
             ON CONFLICT (traject_id) DO UPDATE SET
                 regio = EXCLUDED.regio, vso_school = EXCLUDED.vso_school, coach = EXCLUDED.coach,
                 fase = EXCLUDED.fase, fase_sinds = EXCLUDED.fase_sinds, aangemeld_op = EXCLUDED.aangemeld_op,
                 verwachte_startdatum = EXCLUDED.verwachte_startdatum, gestart_op = EXCLUDED.gestart_op,
                 volgende_stap = EXCLUDED.volgende_stap, verloopt_op = EXCLUDED.verloopt_op, versie = EXCLUDED.versie,
-                afgesloten_op = EXCLUDED.afgesloten_op, vergeten_op = EXCLUDED.vergeten_op
+                afgesloten_op = EXCLUDED.afgesloten_op, vergeten_op = EXCLUDED.vergeten_op,
+                stand = EXCLUDED.stand, stand_versie = EXCLUDED.stand_versie, laatste_datum = EXCLUDED.laatste_datum
             """)
+    }
+}
+
+/// A case's row in `trajecten` as the projection finds it before a page.
+private struct Stand {
+    var regio: String
+    var versie: Int64
+    var standVersie: Int?
+    var laatsteDatum: Datum?
+    var stand: Data?
+
+    init(_ rij: PostgresRow) throws {
+        regio = try rij.decode("regio")
+        versie = try rij.decode("versie")
+        standVersie = try rij.decode("stand_versie")
+        laatsteDatum = try rij.decode("laatste_datum")
+        stand = try rij.decode("stand")
+    }
+
+    /// The snapshot to fold new events onto, when they directly follow it and none is dated
+    /// before its latest event; `nil` when the case must be folded from its timeline again.
+    func vervolgbaar(eersteVersie: Int64, vroegsteDatum: Datum) throws -> Traject? {
+        guard standVersie == Traject.standVersie, let laatsteDatum, let stand, versie == eersteVersie - 1,
+            vroegsteDatum >= laatsteDatum
+        else { return nil }
+        return try Traject(stand: stand)
     }
 }
 
@@ -77,14 +125,15 @@ private struct TijdlijnRijen {
     var types: [String] = [], versies: [Int] = [], payloads: [String] = [], samenvattingen: [String] = []
     var geregistreerd: [Date] = [], door: [String?] = [], teLaat: [Bool] = []
 
-    mutating func append(_ event: RecordedEvent, regio: String, datum: Datum, gebeurtenis: Gebeurtenis, teLaat laat: Bool) {
+    /// `payload` is the stored payload without `persoonsgegevens`.
+    mutating func append(_ event: RecordedEvent, regio: String, datum: Datum, gebeurtenis: Gebeurtenis, payload: String, teLaat laat: Bool) {
         trajecten.append(event.streamID)
         volgordes.append(event.streamVersion)
         regios.append(regio)
         datums.append(datum)
         types.append(event.type)
         versies.append(event.schemaVersion)
-        payloads.append((try? gebeurtenis.payloadZonderPersoonsgegevens()) ?? "{}")
+        payloads.append(payload)
         samenvattingen.append(gebeurtenis.samenvatting)
         geregistreerd.append(event.recordedAt)
         door.append(event.metadata.actor)

@@ -74,11 +74,12 @@ public struct Overzichten: Sendable {
 
     /// Every case of `regio` as it stood on `peildatum` (cases registered later are absent).
     public func trajecten(regio: String, op peildatum: Datum) async throws -> [Traject] {
-        try Self.herleid(try await pool.query(
-            """
-            SELECT \(unsafeRaw: Self.foldKolommen) FROM tijdlijn
-            WHERE regio = \(regio) AND datum <= \(peildatum) ORDER BY traject_id, volgorde
-            """)).map(\.traject)
+        try await pool.withTransaction(.repeatableRead) { connection in
+            try await Self.standen(
+                try await connection.query(
+                    "SELECT \(unsafeRaw: Self.standKolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)"),
+                tot: peildatum, on: connection)
+        }
     }
 
     /// Coach loads in `regio` on `peildatum`, busiest first.
@@ -106,16 +107,43 @@ public struct Overzichten: Sendable {
 
     // MARK: Folding
 
-    static let foldKolommen = "traject_id, volgorde, datum, type, schemaversie, payload::text AS payload"
+    /// What `standen(_:tot:on:)` reads from `trajecten`.
+    static let standKolommen = "traject_id, stand_versie, laatste_datum, stand"
 
-    /// Folds timeline rows (ordered by case, then version) into cases with their versions.
-    static func herleid(_ rows: PostgresRows) throws -> [(traject: Traject, versie: Int64)] {
-        var result: [(Traject, Int64)] = []
+    /// The cases of `rijen` (`standKolommen` of `trajecten`) as they stood on `peildatum` (`nil`:
+    /// with everything recorded), by id: from the snapshot where it holds then, else folded from
+    /// the timeline. Run it in the transaction that read `rijen`, so both see the same projection.
+    static func standen(_ rijen: PostgresRows, tot peildatum: Datum?, on connection: PostgresConnection) async throws -> [Traject] {
+        var standen: [Traject] = []
+        var teHerleiden: [String] = []
+        for rij in rijen {
+            let laatste: Datum? = try rij.decode("laatste_datum")
+            if try rij.decode("stand_versie", as: Int?.self) == Traject.standVersie, let laatste, peildatum.map({ laatste <= $0 }) ?? true {
+                standen.append(try Traject(stand: try rij.decode("stand")))
+            } else {
+                teHerleiden.append(try rij.decode("traject_id"))
+            }
+        }
+        if !teHerleiden.isEmpty {
+            standen += try herleid(try await connection.query(
+                """
+                SELECT \(unsafeRaw: foldKolommen) FROM tijdlijn
+                WHERE traject_id = ANY(\(teHerleiden)::text[]) AND (\(peildatum)::date IS NULL OR datum <= \(peildatum)::date)
+                ORDER BY traject_id, volgorde
+                """))
+        }
+        return standen.sorted { $0.id < $1.id }
+    }
+
+    static let foldKolommen = "traject_id, datum, type, schemaversie, payload::text AS payload"
+
+    /// Folds timeline rows (ordered by case, then version) into cases.
+    static func herleid(_ rows: PostgresRows) throws -> [Traject] {
+        var result: [Traject] = []
         var huidig: String?
-        var versie: Int64 = 0
         var gebeurtenissen: [(Gebeurtenis, Datum)] = []
         func sluit() {
-            if let huidig, let traject = Traject.herleid(id: huidig, uit: gebeurtenissen) { result.append((traject, versie)) }
+            if let huidig, let traject = Traject.herleid(id: huidig, uit: gebeurtenissen) { result.append(traject) }
             gebeurtenissen = []
         }
         for row in rows {
@@ -124,7 +152,6 @@ public struct Overzichten: Sendable {
                 sluit()
                 huidig = id
             }
-            versie = try row.decode("volgorde")
             gebeurtenissen.append((
                 try Gebeurtenis.lees(type: try row.decode("type"), schemaversie: try row.decode("schemaversie"),
                                      opgeslagen: Data(try row.decode("payload", as: String.self).utf8)),

@@ -104,21 +104,3 @@ public struct Kluis: Sendable {
         Data("overstap|\(traject)|\(eventID.uuidString.lowercased())".utf8)
     }
 }
-
-/// Payload JSON as objects, and without its personal part.
-enum PayloadJSON {
-    static func object(_ tekst: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(tekst.utf8)) as? [String: Any] ?? [:]
-    }
-
-    static func tekst(_ object: [String: Any]) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
-    }
-
-    /// What read models and the decide step read: the payload minus `persoonsgegevens`.
-    static func zonderPersoonsgegevens(_ tekst: String) throws -> String {
-        var object = try object(tekst)
-        object["persoonsgegevens"] = nil
-        return try self.tekst(object)
-    }
-}

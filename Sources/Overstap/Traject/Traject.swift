@@ -3,41 +3,48 @@ public enum Fase: String, Codable, Sendable, CaseIterable {
     case aangemeld, gestart, afbouw, overgedragen, afgesloten, noShow = "no_show"
 }
 
-/// The state of one case (*traject*), folded from its events in the order they happened.
+/// The state of one case (*traject*), folded from its events in the order they happened. It holds
+/// no personal data, so the projection may store it as the case's snapshot (`trajecten.stand`).
 public struct Traject: Equatable, Sendable {
+    /// The shape of the stored snapshot; raise it when a stored property changes, and snapshots of
+    /// another shape are folded from the timeline again instead of decoded.
+    public static let standVersie = 1
+
     /// The case's id (its stream).
     public let id: String
-    public private(set) var regio: String
-    public private(set) var vsoSchool: String
-    public private(set) var aangemeldOp: Datum
-    public private(set) var verwachteStartdatum: Datum
-    public private(set) var beoogdeOpleiding: Opleiding
-    public private(set) var coach: String?
-    public private(set) var coachSinds: Datum?
+    public internal(set) var regio: String
+    public internal(set) var vsoSchool: String
+    public internal(set) var aangemeldOp: Datum
+    public internal(set) var verwachteStartdatum: Datum
+    public internal(set) var beoogdeOpleiding: Opleiding
+    public internal(set) var coach: String?
+    public internal(set) var coachSinds: Datum?
     /// Scopes with active consent.
-    public private(set) var toestemmingen: Set<ToestemmingsScope> = []
-    public private(set) var welkomstgesprekOp: Datum?
-    public private(set) var mboAanmeldingOp: Datum?
-    public private(set) var intakeOp: Datum?
-    public private(set) var gestartOp: Datum?
+    public internal(set) var toestemmingen: Set<ToestemmingsScope> = []
+    public internal(set) var welkomstgesprekOp: Datum?
+    public internal(set) var mboAanmeldingOp: Datum?
+    public internal(set) var intakeOp: Datum?
+    public internal(set) var gestartOp: Datum?
     /// The last no-show flag, while no `gestart` followed it.
-    public private(set) var noShow: NoShowGesignaleerd?
-    public private(set) var noShowOp: Datum?
+    public internal(set) var noShow: NoShowGesignaleerd?
+    public internal(set) var noShowOp: Datum?
     /// Every no-show flag ever written, so the nightly job writes each once.
-    public private(set) var gesignaleerd: Set<NoShowSleutel> = []
-    public private(set) var laatsteContact: Datum?
-    public private(set) var stage: String?
-    public private(set) var stageSinds: Datum?
-    public private(set) var laatsteStagebezoek: Datum?
+    public internal(set) var gesignaleerd: Set<NoShowSleutel> = []
+    public internal(set) var laatsteContact: Datum?
+    public internal(set) var stage: String?
+    public internal(set) var stageSinds: Datum?
+    public internal(set) var laatsteStagebezoek: Datum?
     /// Open signals and since when.
-    public private(set) var openSignalen: [Signaalsoort: Datum] = [:]
-    public private(set) var laatsteEvaluatie: Datum?
-    public private(set) var afbouwSinds: Datum?
-    public private(set) var overgedragenOp: Datum?
-    public private(set) var afgeslotenOp: Datum?
-    public private(set) var afsluitreden: Afsluitreden?
+    public internal(set) var openSignalen: [Signaalsoort: Datum] = [:]
+    public internal(set) var laatsteEvaluatie: Datum?
+    public internal(set) var afbouwSinds: Datum?
+    public internal(set) var overgedragenOp: Datum?
+    public internal(set) var afgeslotenOp: Datum?
+    public internal(set) var afsluitreden: Afsluitreden?
     /// When the student's personal data was destroyed; the case keeps its phases and dates.
-    public private(set) var vergetenOp: Datum?
+    public internal(set) var vergetenOp: Datum?
+    /// The day of the latest event folded in: the state holds for every peildatum from then on.
+    public internal(set) var laatsteGebeurtenisOp: Datum
 
     /// A new case from its aanmelding.
     public init(id: String, aanmelding: Aanmelding, op datum: Datum) {
@@ -45,14 +52,17 @@ public struct Traject: Equatable, Sendable {
         regio = aanmelding.regio
         vsoSchool = aanmelding.vsoSchool
         aangemeldOp = datum
+        laatsteGebeurtenisOp = datum
         verwachteStartdatum = aanmelding.verwachteStartdatum
         beoogdeOpleiding = aanmelding.beoogdeOpleiding
     }
 
     /// The state after `gebeurtenissen`, each with the day it happened, folded in date order
-    /// (events recorded late take their place by date); `nil` when there is no aanmelding.
-    public static func herleid(id: String, uit gebeurtenissen: [(Gebeurtenis, Datum)]) -> Traject? {
-        var traject: Traject?
+    /// (events recorded late take their place by date) onto `begin`; `nil` when there is no
+    /// aanmelding. Folding onto a state is the same as folding everything only when no new event
+    /// is dated before the state's `laatsteGebeurtenisOp`.
+    public static func herleid(id: String, uit gebeurtenissen: [(Gebeurtenis, Datum)], vanaf begin: Traject? = nil) -> Traject? {
+        var traject = begin
         // A stable sort: events of one day keep their recorded order.
         for (gebeurtenis, datum) in gebeurtenissen.enumerated().sorted(by: { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }).map(\.element) {
             if case .aanmelding(let aanmelding) = gebeurtenis, traject == nil {
@@ -66,6 +76,7 @@ public struct Traject: Equatable, Sendable {
 
     /// Folds one event in.
     public mutating func verwerk(_ gebeurtenis: Gebeurtenis, op datum: Datum) {
+        laatsteGebeurtenisOp = max(laatsteGebeurtenisOp, datum)
         switch gebeurtenis {
         case .aanmelding: break
         case .toestemmingGegeven(let t): toestemmingen.formUnion(t.scope)
@@ -139,7 +150,9 @@ public struct Traject: Equatable, Sendable {
 }
 
 /// One no-show flag: a kind in a school year.
-public struct NoShowSleutel: Hashable, Sendable {
+public struct NoShowSleutel: Hashable, Sendable, Comparable {
     public var schooljaar: Schooljaar
     public var soort: NoShowSoort
+
+    public static func < (a: Self, b: Self) -> Bool { (a.schooljaar, a.soort.rawValue) < (b.schooljaar, b.soort.rawValue) }
 }
