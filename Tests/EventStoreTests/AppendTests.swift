@@ -136,6 +136,37 @@ import Testing
         await #expect(throws: EventStoreError.eventIDsReused(stream: "s")) {
             try await db.store.append(to: "s", expected: .any, [stored, event("new")])
         }
+        // The new event is inserted before the stored id is met: the whole append is undone.
+        await #expect(throws: EventStoreError.eventIDsReused(stream: "s")) {
+            try await db.store.append(to: "s", expected: .exact(1), [event("new"), stored])
+        }
+        let tweede = event("b")
+        try await db.store.append(to: "s", expected: .exact(1), [tweede])
+        await #expect(throws: EventStoreError.eventIDsReused(stream: "s")) {
+            try await db.store.append(to: "s", expected: .any, [tweede, stored])
+        }
+        #expect(try await db.store.count() == 2)
+    }
+
+    @Test func oneEventIDSentToEightStreamsAtOnceIsStoredOnce() async throws {
+        let db = try await TestDatabase.make()
+        let gedeeld = event("a")
+        let uitkomsten = await withTaskGroup(of: String.self) { group in
+            for stream in 0..<8 {
+                group.addTask {
+                    do {
+                        try await db.store.append(to: "s\(stream)", expected: .noStream, [gedeeld])
+                        return "stored"
+                    } catch EventStoreError.eventIDsReused {
+                        return "reused"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(uitkomsten.sorted() == Array(repeating: "reused", count: 7) + ["stored"])
         #expect(try await db.store.count() == 1)
     }
 }
