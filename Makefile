@@ -56,7 +56,7 @@ test: deps
 
 # Speed as ratios against raw PostgreSQL in the same run (docs/performance.md). wrk drives figure g.
 bench: deps
-	@command -v wrk >/dev/null || { echo "installing: wrk"; apt-get install -y -qq wrk >/dev/null || echo "no wrk: figure g is skipped"; }
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=wrk || echo "no wrk: figure g is skipped"
 	swift build -c release --product overstap
 	$$(swift build -c release --show-bin-path)/overstap bench $(BENCH_ARGS)
 

@@ -79,8 +79,8 @@ struct Natie {
         var figuren: [Figuur] = []
         for (naam, omschrijving, ons, ruw) in [
             ("tijdlijn", "one student's timeline (raw: the same rows by primary key)", tijdlijn, ruweTijdlijn),
-            ("risicolijst", "a region's risicolijst, folded from the timeline (raw: fetching those rows)", risico, ruweRegio),
-            ("coachbelasting", "a region's coach loads (raw: fetching the rows they fold)", coaches, ruweRegio),
+            ("risicolijst", "a region's risicolijst from the cases' snapshots (raw: fetching those rows)", risico, ruweRegio),
+            ("coachbelasting", "a region's coach loads from the cases' snapshots (raw: fetching those rows)", coaches, ruweRegio),
         ] {
             for p in [50.0, 99.0] {
                 figuren.append(Figuur("e_\(naam)_p\(Int(p))", "\(omschrijving), p\(Int(p))", eenheid: "ms",
@@ -97,10 +97,11 @@ struct Natie {
         """
     }
 
+    /// The rows a regional list reads: each case's snapshot in `trajecten`.
     static func ruweRegio(_ regio: String) -> PostgresQuery {
         """
-        SELECT traject_id, volgorde, datum, type, schemaversie, payload::text AS payload FROM tijdlijn
-        WHERE regio = \(regio) AND datum <= \(peildatum) ORDER BY traject_id, volgorde
+        SELECT traject_id, stand_versie, laatste_datum, stand FROM trajecten
+        WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)
         """
     }
 
