@@ -70,7 +70,9 @@ actor TestServer {
             url = cluster.url
         }
         let configuration = PostgresConfiguration(url: url)
-        let admin = PostgresPool(configuration, maximumConnections: 4)
+        // Every test starts by creating its database here, all at once on 2 cores: a long queue is
+        // expected, and waiting in it is not a failure (each test's time limit still bounds it).
+        let admin = PostgresPool(configuration, maximumConnections: 4, acquireTimeout: .seconds(300))
         let template = "overstap_template_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
         try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(quotedIdentifier(template))"))
         let templatePool = PostgresPool(configuration.with(database: template), maximumConnections: 1)
