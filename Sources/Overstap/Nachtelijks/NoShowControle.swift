@@ -33,7 +33,7 @@ public struct NoShowControle: Sendable {
             try await Overzichten.standen(
                 try await connection.query(
                     """
-                    SELECT \(unsafeRaw: Overzichten.standKolommen) FROM trajecten
+                    SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten
                     WHERE verwachte_startdatum <= \(peildatum) AND (gestart_op IS NULL OR gestart_op > verwachte_startdatum)
                     """),
                 tot: nil, on: connection)

@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 
 /// The snapshot of a case as `trajecten.stand` stores it: every stored property of `Traject` in a
@@ -31,6 +32,31 @@ extension Traject {
         laatsteEvaluatie = try l.lees(); afbouwSinds = try l.lees(); overgedragenOp = try l.lees()
         afgeslotenOp = try l.lees(); afsluitreden = try l.lees(); vergetenOp = try l.lees(); laatsteGebeurtenisOp = try l.lees()
         guard l.isKlaar else { throw StandFout() }
+    }
+}
+
+/// A case's snapshot as read from `trajecten` (`kolommen`), and the one rule for when it holds.
+struct StandRij {
+    static let kolommen = "traject_id, stand_versie, laatste_datum, stand"
+
+    let trajectID: String
+    private let standVersie: Int?
+    private let laatsteDatum: Datum?
+    private let stand: Data?
+
+    init(_ rij: PostgresRow) throws {
+        trajectID = try rij.decode("traject_id")
+        standVersie = try rij.decode("stand_versie")
+        laatsteDatum = try rij.decode("laatste_datum")
+        stand = try rij.decode("stand")
+    }
+
+    /// The case's state on `datum` (`nil`: with everything recorded) from the snapshot, when it is
+    /// of the current shape and nothing is dated after `datum`; else `nil`: fold the timeline.
+    func traject(geldigOp datum: Datum?) throws -> Traject? {
+        guard standVersie == Traject.standVersie, let laatsteDatum, let stand, datum.map({ laatsteDatum <= $0 }) ?? true
+        else { return nil }
+        return try Traject(stand: stand)
     }
 }
 
@@ -73,11 +99,6 @@ struct StandLezer {
         let deel = try neem(4)
         return deel.reversed().reduce(Int32(0)) { $0 << 8 | Int32($1) }
     }
-}
-
-extension Int32: StandWaarde {
-    func schrijf(naar s: inout StandSchrijver) { s.schrijf(geheel: self) }
-    init(uit l: inout StandLezer) throws { self = try l.geheel() }
 }
 
 extension String: StandWaarde {

@@ -42,9 +42,7 @@ public struct Trajecten: Sendable {
     public func gebeurtenissen(_ trajectID: String) async throws -> [(RecordedEvent, Gebeurtenis, Datum)] {
         guard trajectID.hasPrefix("traject-") else { throw TrajectFout.onbekendTraject }
         return try await store.readStream(trajectID).map { event in
-            (event, try Gebeurtenis.lees(type: event.type, schemaversie: event.schemaVersion,
-                                         opgeslagen: Data(try PayloadJSON.zonderPersoonsgegevens(event.data).utf8)),
-             Datum(tijdstip: event.occurredAt))
+            (event, try Gebeurtenis.lees(event).gebeurtenis, Datum(tijdstip: event.occurredAt))
         }
     }
 

@@ -20,17 +20,17 @@ public struct TrajectenProjectie: Projection {
         var nieuw: [String: [(event: RecordedEvent, gebeurtenis: Gebeurtenis, payload: String, datum: Datum)]] = [:]
         var geraakt: [String] = []
         for event in events where event.streamID.hasPrefix("traject-") {
-            let payload = try PayloadJSON.zonderPersoonsgegevens(event.data)
-            let gebeurtenis = try Gebeurtenis.lees(type: event.type, schemaversie: event.schemaVersion, opgeslagen: Data(payload.utf8))
+            let (gebeurtenis, payload) = try Gebeurtenis.lees(event)
             if nieuw[event.streamID] == nil { geraakt.append(event.streamID) }
             nieuw[event.streamID, default: []].append((event, gebeurtenis, payload, Datum(tijdstip: event.occurredAt)))
         }
         guard !geraakt.isEmpty else { return }
-        var bekend: [String: Stand] = [:]
+        var bekend: [String: Vorige] = [:]
         for rij in try await connection.query(
-            "SELECT traject_id, regio, versie, \(unsafeRaw: Overzichten.standKolommen) FROM trajecten WHERE traject_id = ANY(\(geraakt)::text[])")
+            "SELECT regio, versie, \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = ANY(\(geraakt)::text[])")
         {
-            bekend[try rij.decode("traject_id")] = try Stand(rij)
+            let vorige = try Vorige(rij)
+            bekend[vorige.stand.trajectID] = vorige
         }
         var rijen = TijdlijnRijen()
         var standen: [(traject: Traject, versie: Int64)] = []
@@ -94,28 +94,21 @@ public struct TrajectenProjectie: Projection {
 }
 
 /// A case's row in `trajecten` as the projection finds it before a page.
-private struct Stand {
+private struct Vorige {
     var regio: String
     var versie: Int64
-    var standVersie: Int?
-    var laatsteDatum: Datum?
-    var stand: Data?
+    var stand: StandRij
 
     init(_ rij: PostgresRow) throws {
         regio = try rij.decode("regio")
         versie = try rij.decode("versie")
-        standVersie = try rij.decode("stand_versie")
-        laatsteDatum = try rij.decode("laatste_datum")
-        stand = try rij.decode("stand")
+        stand = try StandRij(rij)
     }
 
     /// The snapshot to fold new events onto, when they directly follow it and none is dated
     /// before its latest event; `nil` when the case must be folded from its timeline again.
     func vervolgbaar(eersteVersie: Int64, vroegsteDatum: Datum) throws -> Traject? {
-        guard standVersie == Traject.standVersie, let laatsteDatum, let stand, versie == eersteVersie - 1,
-            vroegsteDatum >= laatsteDatum
-        else { return nil }
-        return try Traject(stand: stand)
+        versie == eersteVersie - 1 ? try stand.traject(geldigOp: vroegsteDatum) : nil
     }
 }
 

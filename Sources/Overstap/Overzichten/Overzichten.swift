@@ -77,7 +77,7 @@ public struct Overzichten: Sendable {
         try await pool.withTransaction(.repeatableRead) { connection in
             try await Self.standen(
                 try await connection.query(
-                    "SELECT \(unsafeRaw: Self.standKolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)"),
+                    "SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)"),
                 tot: peildatum, on: connection)
         }
     }
@@ -107,21 +107,18 @@ public struct Overzichten: Sendable {
 
     // MARK: Folding
 
-    /// What `standen(_:tot:on:)` reads from `trajecten`.
-    static let standKolommen = "traject_id, stand_versie, laatste_datum, stand"
-
-    /// The cases of `rijen` (`standKolommen` of `trajecten`) as they stood on `peildatum` (`nil`:
-    /// with everything recorded), by id: from the snapshot where it holds then, else folded from
-    /// the timeline. Run it in the transaction that read `rijen`, so both see the same projection.
+    /// The cases of `rijen` (`StandRij.kolommen` of `trajecten`) as they stood on `peildatum`
+    /// (`nil`: with everything recorded), by id: from the snapshot where it holds then, else folded
+    /// from the timeline. Run it in the transaction that read `rijen`, so both see the same projection.
     static func standen(_ rijen: PostgresRows, tot peildatum: Datum?, on connection: PostgresConnection) async throws -> [Traject] {
         var standen: [Traject] = []
         var teHerleiden: [String] = []
         for rij in rijen {
-            let laatste: Datum? = try rij.decode("laatste_datum")
-            if try rij.decode("stand_versie", as: Int?.self) == Traject.standVersie, let laatste, peildatum.map({ laatste <= $0 }) ?? true {
-                standen.append(try Traject(stand: try rij.decode("stand")))
+            let stand = try StandRij(rij)
+            if let traject = try stand.traject(geldigOp: peildatum) {
+                standen.append(traject)
             } else {
-                teHerleiden.append(try rij.decode("traject_id"))
+                teHerleiden.append(stand.trajectID)
             }
         }
         if !teHerleiden.isEmpty {

@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 
 /// Payload JSON as objects, and without its personal part.
@@ -109,5 +110,14 @@ enum PayloadJSON {
         }
 
         static let fout = GebeurtenisFout.ongeldigVeld(type: "payload", veld: "payload", reden: "geen geldig JSON-object")
+    }
+}
+
+extension Gebeurtenis {
+    /// A stored event as the rules and read models see it: decoded without its (encrypted)
+    /// `persoonsgegevens`, with that payload text.
+    static func lees(_ event: RecordedEvent) throws -> (gebeurtenis: Gebeurtenis, payload: String) {
+        let payload = try PayloadJSON.zonderPersoonsgegevens(event.data)
+        return (try lees(type: event.type, schemaversie: event.schemaVersion, opgeslagen: Data(payload.utf8)), payload)
     }
 }
