@@ -56,13 +56,19 @@ public struct EventStore: Sendable {
     public func readStream(_ stream: String, from version: Int64 = 1, limit: Int = Int(Int32.max)) async throws
         -> [RecordedEvent]
     {
-        let rows = try await pool.query(
+        try await pool.withConnection { try await Self.readStream(stream, from: version, limit: limit, on: $0) }
+    }
+
+    static func readStream(_ stream: String, from version: Int64 = 1, limit: Int = Int(Int32.max), on connection: PostgresConnection)
+        async throws -> [RecordedEvent]
+    {
+        let rows = try await connection.query(
             """
-            SELECT \(unsafeRaw: Self.columns) FROM events
+            SELECT \(unsafeRaw: columns) FROM events
             WHERE stream_id = \(stream) AND stream_version >= \(version)
             ORDER BY stream_version LIMIT \(limit)
             """)
-        return try rows.map(Self.recordedEvent)
+        return try rows.map(recordedEvent)
     }
 
     /// Up to `limit` committed events after `position`, in global order. Only events of finished

@@ -7,13 +7,25 @@ public protocol Projection: Sendable {
     var name: String { get }
     /// Empties the read model before a rebuild from position 0.
     func reset(in connection: PostgresConnection) async throws
-    /// Applies events in global order.
+    /// Applies events in global order. An error makes the runner look for the event at fault and
+    /// set it aside (`projection_quarantine`), unless it is transient (a lost connection, a timeout).
     func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws
+    /// Removes what the read model holds of `stream`, before all its events are applied again
+    /// (retrying a quarantine).
+    func forget(stream: String, in connection: PostgresConnection) async throws
+    /// Marks `streams` as not current: an event of theirs was set aside, so what the read model
+    /// shows of them stops before it. Nothing by default.
+    func markNotCurrent(streams: [String], in connection: PostgresConnection) async throws
+}
+
+extension Projection {
+    public func markNotCurrent(streams: [String], in connection: PostgresConnection) async throws {}
 }
 
 /// Feeds one projection: catches up from its checkpoint, follows new events, or rebuilds it.
 /// Several runners of the same projection (two service instances) take turns through an
-/// advisory lock and never apply an event twice.
+/// advisory lock and never apply an event twice. An event the projection cannot apply is set
+/// aside with the later events of its stream (`Quarantine.swift`); every other stream goes on.
 public struct ProjectionRunner: Sendable {
     /// The store read from.
     public let store: EventStore
@@ -44,6 +56,25 @@ public struct ProjectionRunner: Sendable {
         }
     }
 
+    /// Applies what it can now without waiting: returns at once when another runner holds the
+    /// lock (that one is applying) or when committed events wait for writers still in flight.
+    /// Returns whether it reached the end of the log.
+    public func catchUpWithoutWaiting() async throws -> Bool {
+        while true {
+            let step = try await store.pool.withTransaction { connection -> Step? in
+                let locked: Bool = try await connection.query(
+                    "SELECT pg_try_advisory_xact_lock(hashtextextended(\(lockKey), 0)) AS locked"
+                ).first?.decode("locked") ?? false
+                return locked ? try await applyNextPage(on: connection, locked: true) : nil
+            }
+            switch step {
+            case .applied: continue
+            case .caughtUp: return true
+            case .behindHorizon, nil: return false
+            }
+        }
+    }
+
     /// Catches up, then follows new events until the task is cancelled.
     public func run(pollInterval: Duration = .seconds(1)) async throws {
         try await store.follow(pollInterval: pollInterval) {
@@ -63,6 +94,7 @@ public struct ProjectionRunner: Sendable {
         let replayed = try await store.pool.withTransaction { connection in
             try await lock(connection)
             try await projection.reset(in: connection)
+            try await connection.query("DELETE FROM projection_quarantine WHERE projection = \(projection.name)")
             try await saveCheckpoint(.start, on: connection)
             // Only up to the horizon this transaction can see; `catchUp` below does the rest.
             var total = 0
@@ -81,24 +113,28 @@ public struct ProjectionRunner: Sendable {
 
     // MARK: Steps
 
-    private enum Step { case applied(Int), caughtUp, behindHorizon }
+    enum Step { case applied(Int), caughtUp, behindHorizon }
 
-    private func applyNextPage(on connection: PostgresConnection, locked: Bool = false) async throws -> Step {
+    func applyNextPage(on connection: PostgresConnection, locked: Bool = false) async throws -> Step {
         if !locked { try await lock(connection) }
         let checkpoint = try await loadCheckpoint(on: connection)
         let page = try await EventStore.page(after: checkpoint, limit: pageSize, on: connection)
         guard let last = page.events.last else { return page.isCaughtUp ? .caughtUp : .behindHorizon }
-        try await projection.apply(page.events, in: connection)
+        try await applySettingAside(page.events, on: connection)
         try await saveCheckpoint(last.globalPosition, on: connection)
         return .applied(page.events.count)
     }
 
-    private func lock(_ connection: PostgresConnection) async throws {
+    func lock(_ connection: PostgresConnection) async throws {
         try await connection.query(
-            "SELECT pg_advisory_xact_lock(hashtextextended(\("projection:" + projection.name), 0))")
+            "SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))")
     }
 
-    private func loadCheckpoint(on connection: PostgresConnection) async throws -> GlobalPosition {
+    /// The advisory lock runners of this projection take turns by.
+    private var lockKey: String { "projection:" + projection.name
+    }
+
+    func loadCheckpoint(on connection: PostgresConnection) async throws -> GlobalPosition {
         let rows = try await connection.query(
             """
             SELECT transaction_id::text AS transaction_xid, position

@@ -30,3 +30,20 @@ extension PostgresConnection {
         }
     }
 }
+
+extension PostgresConnection {
+    /// Runs `body` in a savepoint of the transaction under way: released when it returns; when it
+    /// throws, only what `body` did is undone and the transaction stays usable.
+    public func withSavepoint<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await query("SAVEPOINT overstap_savepoint")
+        do {
+            let result = try await body(self)
+            try await query("RELEASE SAVEPOINT overstap_savepoint")
+            return result
+        } catch {
+            // Savepoints nest by name: this undoes the innermost one, ours.
+            _ = try? await query("ROLLBACK TO SAVEPOINT overstap_savepoint")
+            throw error
+        }
+    }
+}

@@ -7,8 +7,11 @@ import Testing
 /// order, a skipped or a doubled event all show.
 struct StreamSummary: Projection {
     var name = "stream_summary"
+    /// Events of this type fail as a broken connection would: nothing about the event itself.
     var failOnType: String?
-    struct Failure: Error {}
+    /// Events of this type fail as an event that can never be applied would.
+    var poisonType: String?
+    struct Poison: Error {}
 
     static func createTable(_ pool: PostgresPool) async throws {
         try await pool.query(
@@ -21,7 +24,8 @@ struct StreamSummary: Projection {
 
     func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws {
         for event in events {
-            if event.type == failOnType { throw Failure() }
+            if event.type == failOnType { throw PostgresError(code: .connectionClosed, message: "test: connection lost") }
+            if event.type == poisonType { throw Poison() }
             try await connection.query(
                 """
                 INSERT INTO stream_summary VALUES (\(event.streamID), 1, \(event.type))
@@ -29,6 +33,10 @@ struct StreamSummary: Projection {
                 SET events = stream_summary.events + 1, types = stream_summary.types || ',' || EXCLUDED.types
                 """)
         }
+    }
+
+    func forget(stream: String, in connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM stream_summary WHERE stream_id = \(stream)")
     }
 
     static func snapshot(_ pool: PostgresPool) async throws -> [String] {
@@ -76,7 +84,7 @@ struct StreamSummary: Projection {
         #expect(try await runner.checkpoint() == last)
     }
 
-    @Test func aFailingPageChangesNeitherTheModelNorTheCheckpointAndRecoveryCatchesUp() async throws {
+    @Test func aTransientFailureChangesNeitherTheModelNorTheCheckpointAndRecoveryCatchesUp() async throws {
         let db = try await TestDatabase.make()
         try await StreamSummary.createTable(db.pool)
         try await db.store.append(to: "s", expected: .any, [event("a"), event("b")])
@@ -88,9 +96,10 @@ struct StreamSummary: Projection {
         try await db.store.append(to: "s", expected: .any, [event("c"), event("kapot"), event("d")])
         let failing = ProjectionRunner(
             store: db.store, projection: StreamSummary(failOnType: "kapot"), pageSize: 10)
-        await #expect(throws: StreamSummary.Failure.self) { try await failing.catchUp() }
+        await #expect(throws: PostgresError.self) { try await failing.catchUp() }
         #expect(try await StreamSummary.snapshot(db.pool) == before)
         #expect(try await failing.checkpoint() == checkpoint)
+        #expect(try await failing.quarantineCount() == 0)  // nothing about the event: nothing set aside
 
         #expect(try await healthy.catchUp() == 3)  // "restart" with the fix: nothing lost or doubled
         #expect(try await StreamSummary.snapshot(db.pool) == ["s 5 a,b,c,kapot,d"])
@@ -110,5 +119,52 @@ struct StreamSummary: Projection {
         #expect(applied == 200)
         let total: Int = try await db.pool.query("SELECT sum(events)::int AS n FROM stream_summary").first!.decode("n")
         #expect(total == 200)
+    }
+
+    @Test func anEventThatCannotBeAppliedIsSetAsideWithItsStreamAndEveryOtherStreamGoesOn() async throws {
+        let db = try await TestDatabase.make()
+        try await StreamSummary.createTable(db.pool)
+        try await db.store.append(to: "ziek", expected: .noStream, [event("a"), event("gif"), event("b")])
+        try await db.store.append(to: "gezond", expected: .noStream, [event("x"), event("y")])
+        let runner = ProjectionRunner(store: db.store, projection: StreamSummary(poisonType: "gif"), pageSize: 10)
+        #expect(try await runner.catchUp() == 5)
+        #expect(try await StreamSummary.snapshot(db.pool) == ["gezond 2 x,y", "ziek 1 a"])
+        let held = try await runner.quarantined()
+        #expect(held.map(\.streamVersion) == [2, 3])
+        #expect(held.map(\.errorCode) == ["Poison", "follows"])
+        #expect(held.allSatisfy { $0.streamID == "ziek" && $0.sqlState == nil })
+        // The checkpoint passed the poison: later events of other streams apply, the held stream's wait.
+        try await db.store.append(to: "ziek", expected: .any, [event("c")])
+        try await db.store.append(to: "gezond", expected: .any, [event("z")])
+        #expect(try await runner.catchUp() == 2)
+        #expect(try await StreamSummary.snapshot(db.pool) == ["gezond 3 x,y,z", "ziek 1 a"])
+        #expect(try await runner.quarantineCount() == 3)
+        let last = try await db.store.readAll(after: .start, limit: 100).last?.globalPosition
+        #expect(try await runner.checkpoint() == last)
+
+        // Still poisoned: a retry keeps it held and changes nothing.
+        #expect(try await runner.retryQuarantine() == QuarantineRetry(cleared: [], held: ["ziek"]))
+        #expect(try await StreamSummary.snapshot(db.pool) == ["gezond 3 x,y,z", "ziek 1 a"])
+        // After the fix the stream is applied again from its first event, in order, once.
+        let fixed = ProjectionRunner(store: db.store, projection: StreamSummary(), pageSize: 10)
+        #expect(try await fixed.retryQuarantine() == QuarantineRetry(cleared: ["ziek"], held: []))
+        #expect(try await StreamSummary.snapshot(db.pool) == ["gezond 3 x,y,z", "ziek 4 a,gif,b,c"])
+        #expect(try await fixed.quarantineCount() == 0)
+        try await db.store.append(to: "ziek", expected: .any, [event("d")])
+        #expect(try await fixed.catchUp() == 1)
+        #expect(try await StreamSummary.snapshot(db.pool) == ["gezond 3 x,y,z", "ziek 5 a,gif,b,c,d"])
+    }
+
+    @Test func aRebuildStartsWithAnEmptyQuarantine() async throws {
+        let db = try await TestDatabase.make()
+        try await StreamSummary.createTable(db.pool)
+        try await db.store.append(to: "s", expected: .noStream, [event("gif"), event("b")])
+        let poisoned = ProjectionRunner(store: db.store, projection: StreamSummary(poisonType: "gif"))
+        try await poisoned.catchUp()
+        #expect(try await poisoned.quarantineCount() == 2)
+        let fixed = ProjectionRunner(store: db.store, projection: StreamSummary())
+        #expect(try await fixed.rebuild() == 2)
+        #expect(try await fixed.quarantineCount() == 0)
+        #expect(try await StreamSummary.snapshot(db.pool) == ["s 2 gif,b"])
     }
 }
