@@ -43,7 +43,9 @@ let package = Package(
         ),
         .target(
             name: "Overstap",
-            dependencies: ["EventStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "EventStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "OverstapHTTP",

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Metrics
 import Overstap
 import Prometheus
 
@@ -14,6 +15,8 @@ extension OverstapAPI {
             Route(.get, "/health", rollen: nil) { _, _ in try JSON.response(["status": "ok"]) },
             Route(.get, "/ready", rollen: nil, gereed),
             Route(.get, "/metrics", rollen: nil) { _, _ in
+                // Read when scraped, so the figure is the database's, whichever instance set events aside.
+                if let aantal = try? await quarantaine() { Gauge(label: "overstap_projectie_quarantaine").record(aantal) }
                 var tekst: [UInt8] = []
                 Self.metrieken.emit(into: &tekst)
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -25,18 +28,27 @@ extension OverstapAPI {
     /// The OpenAPI document served at `/v1/openapi.json`.
     public static var openAPI: Data { Data(PackageResources.openapi_json) }
 
-    /// Ready when the database answers within two seconds.
+    /// Ready when the database answers within two seconds, on the pool of its own. The number of
+    /// events the projection set aside is a field, not a failure: the service still serves.
     @Sendable func gereed(_ request: Request, _ context: APIContext) async throws -> Response {
-        let antwoord = try? await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { try await pool.query("SELECT 1 AS een").count == 1 }
+        let antwoord = try? await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask { try await quarantaine() }
             group.addTask {
                 try await Task.sleep(for: .seconds(2))
-                return false
+                return nil
             }
             defer { group.cancelAll() }
-            return try await group.next() ?? false
+            return try await group.next() ?? nil
         }
-        guard antwoord == true else { throw Probleem(.serviceUnavailable, "de database antwoordt niet") }
-        return try JSON.response(["status": "ok"])
+        guard let aantal = antwoord ?? nil else { throw Probleem(.serviceUnavailable, "de database antwoordt niet") }
+        struct Gereed: Encodable { var status = "ok", quarantaine: Int }
+        return try JSON.response(Gereed(quarantaine: aantal))
+    }
+
+    /// Events the read models' projection has set aside (`overstap projections quarantaine`).
+    private func quarantaine() async throws -> Int {
+        try await beheer.query(
+            "SELECT count(*) AS n FROM projection_quarantine WHERE projection = \(TrajectenProjectie.naam)"
+        ).first?.decode("n") ?? 0
     }
 }

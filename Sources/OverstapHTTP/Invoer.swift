@@ -26,9 +26,10 @@ struct Invoer {
         return tekst
     }
 
+    /// A date within `Datum.geldigBereik`.
     mutating func datum(_ veld: String) throws -> Datum {
-        guard let datum = Datum(try tekst(veld)) else { throw Probleem.ongeldig(veld, "is geen datum (JJJJ-MM-DD)") }
-        return datum
+        let tekst = try tekst(veld)
+        do { return try Datum.uitInvoer(tekst) } catch { throw Probleem.ongeldig(veld, error.reden) }
     }
 
     /// A nested object, as JSON bytes for the event catalogue to decode.
@@ -69,10 +70,20 @@ struct Vraag {
         self.parameters = parameters
     }
 
+    /// A date within `Datum.geldigBereik`, if given.
     func datum(_ naam: String) throws -> Datum? {
         guard let tekst = parameters[naam] else { return nil }
-        guard let datum = Datum(tekst) else { throw Probleem.ongeldig(naam, "is geen datum (JJJJ-MM-DD)") }
-        return datum
+        do { return try Datum.uitInvoer(tekst) } catch { throw Probleem.ongeldig(naam, error.reden) }
+    }
+
+    /// An identifier (`Tekstsoort.kenmerk`, NFC), if given.
+    func kenmerk(_ naam: String) throws -> String? {
+        try parameters[naam].map { try Vraag.kenmerk($0, naam) }
+    }
+
+    /// `tekst` as an identifier named `naam`, or a 400 saying why not.
+    static func kenmerk(_ tekst: String, _ naam: String) throws -> String {
+        do { return try Tekstsoort.kenmerk.controleer(tekst) } catch { throw Probleem.ongeldig(naam, error.reden) }
     }
 
     func getal(_ naam: String, standaard: Int, bereik: ClosedRange<Int>) throws -> Int {
@@ -85,7 +96,7 @@ struct Vraag {
 
     /// The region of a list: the reader's own, or (for an admin, who has none) the one asked for.
     func regio(voor lezer: Lezer) throws -> String {
-        guard let regio = parameters["regio"] ?? lezer.regio else { throw Probleem.ongeldig("regio", "ontbreekt") }
+        guard let regio = try kenmerk("regio") ?? lezer.regio else { throw Probleem.ongeldig("regio", "ontbreekt") }
         guard lezer.magRegio(regio) else { throw Probleem.geenToegang("deze lijst hoort bij een andere regio") }
         return regio
     }

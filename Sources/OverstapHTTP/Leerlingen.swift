@@ -90,17 +90,28 @@ extension OverstapAPI {
     }
 
     /// `GET /v1/leerlingen/{id}/tijdlijn`: every event in the order it happened, paginated. Reads
-    /// the timeline projection, brought up to date first when it lags behind the case.
+    /// the timeline projection; when it lags behind the case, helps it along for at most
+    /// `tijdlijnWachttijd` without ever waiting for another runner's lock, then answers with what
+    /// it has and `actueel: false` (also while an event of the case is in quarantine).
     @Sendable func tijdlijn(_ request: Request, _ context: APIContext) async throws -> Response {
         let id = try trajectID(context)
         let vraag = Vraag(request)
         let peildatum = try vraag.datum("peildatum")
         let pagina = try Paginering(vraag)
         let (_, _, versie) = try await lees(id, context, peildatum: peildatum)
-        if try await overzichten.versie(van: id) < versie { try await projectie.catchUp() }
-        let regels = try await overzichten.tijdlijn(id, tot: peildatum)
-        return try JSON.response(pagina.van(regels, request), headers: [.eTag: etag(versie)])
+        let tot = ContinuousClock.now + Self.tijdlijnWachttijd
+        var stand = try await tijdlijnen.stand(van: id)
+        while stand.versie < versie, !stand.vastgehouden, ContinuousClock.now < tot {
+            if try await !projectie.catchUpWithoutWaiting() { try await Task.sleep(for: .milliseconds(10)) }
+            stand = try await tijdlijnen.stand(van: id)
+        }
+        let regels = try await tijdlijnen.tijdlijn(id, tot: peildatum)
+        return try JSON.response(PaginaMet(pagina: pagina.van(regels, request), sleutel: "actueel", extra: stand.versie >= versie),
+                                 headers: [.eTag: etag(versie)])
     }
+
+    /// How long a timeline read helps a lagging projection before it answers with what it has.
+    static let tijdlijnWachttijd = Duration.milliseconds(500)
 
     /// `DELETE /v1/leerlingen/{id}/persoonsgegevens?reden=verzoek`: forgets the student (the data
     /// key is destroyed; phases and dates stay). Repeating it is harmless.
@@ -140,7 +151,7 @@ extension OverstapAPI {
         guard nu.isToegankelijk(voor: try context.ingelogd) else {
             throw Probleem.geenToegang("dit traject valt buiten uw regio of caseload")
         }
-        let tot = gebeurtenissen.filter { peildatum == nil || $0.2 <= peildatum! }.map { ($0.1, $0.2) }
+        let tot = gebeurtenissen.filter { event in peildatum.map { event.2 <= $0 } ?? true }.map { ($0.1, $0.2) }
         guard let toen = Traject.herleid(id: id, uit: tot) else {
             throw Probleem(.notFound, "op deze peildatum was de leerling nog niet aangemeld")
         }
@@ -156,11 +167,13 @@ extension OverstapAPI {
 
     private func trajectID(_ context: APIContext) throws -> String { Trajecten.streamID(try uuid(context)) }
 
-    /// `If-Match: "7"` → 7; absent → no check; anything else is a 400.
+    /// `If-Match: "7"` → 7; absent → no check; anything else (`"+7"`, `W/"7"`, `*`) is a 400:
+    /// only the exact tag the API sent matches.
     private func verwachteVersie(_ request: Request) throws -> Int64? {
         guard let header = request.headers[.ifMatch] else { return nil }
-        guard header.hasPrefix("\""), header.hasSuffix("\""), header.count > 2,
-            let versie = Int64(header.dropFirst().dropLast()), versie >= 0
+        let cijfers = header.utf8.dropFirst().dropLast()
+        guard header.utf8.first == UInt8(ascii: "\""), header.utf8.last == UInt8(ascii: "\""), (1...18).contains(cijfers.count),
+            cijfers.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let versie = Int64(Substring(cijfers))
         else { throw Probleem.ongeldig("If-Match", "moet de ETag van een eerdere lezing zijn, bijvoorbeeld \"3\"") }
         return versie
     }

@@ -12,8 +12,14 @@ import Prometheus
 /// problem+json errors, `API-Version` on every response.
 public struct OverstapAPI: Sendable {
     public let trajecten: Trajecten
+    /// Regional lists, on the pool for lists.
     public let overzichten: Overzichten
+    /// Timelines, on the store's pool (cheap reads beside the writes).
+    let tijdlijnen: Overzichten
     public let tokens: Tokens
+    /// Token checks, `/ready` and `/metrics`: a small pool of their own, so that no burst of heavy
+    /// requests can make the service unready or refuse every caller.
+    let beheer: PostgresPool
     /// Brought up to date on a read that would otherwise miss the caller's own write.
     public let projectie: ProjectionRunner
     /// Today in Amsterdam; fixed in tests.
@@ -22,12 +28,18 @@ public struct OverstapAPI: Sendable {
     /// The version in the `API-Version` header; the major version is the `/v1` in paths.
     public static let versie = "1.0.0"
 
+    /// Creates the API. Writes, case reads and timelines use the store's pool; regional lists use
+    /// `lijsten` and token checks, `/ready` and `/metrics` use `beheer` (both default to the
+    /// store's pool; `serve` gives each its own, so that a burst of lists never starves a write).
     public init(
-        trajecten: Trajecten, instellingen: RegioInstellingen, vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
+        trajecten: Trajecten, instellingen: RegioInstellingen, lijsten: PostgresPool? = nil, beheer: PostgresPool? = nil,
+        vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
     ) {
         self.trajecten = trajecten
-        self.overzichten = Overzichten(pool: trajecten.store.pool, instellingen: instellingen)
-        self.tokens = Tokens(pool: trajecten.store.pool)
+        self.overzichten = Overzichten(pool: lijsten ?? trajecten.store.pool, instellingen: instellingen)
+        self.tijdlijnen = Overzichten(pool: trajecten.store.pool, instellingen: instellingen)
+        self.beheer = beheer ?? trajecten.store.pool
+        self.tokens = Tokens(pool: self.beheer)
         self.projectie = trajecten.projectie(instellingen)
         self.vandaag = vandaag
     }
@@ -69,13 +81,17 @@ public struct OverstapAPI: Sendable {
         return router
     }
 
-    /// The server on `host`:`port` (port 0: any free port; `onServerRunning` learns which).
+    /// The server on `host`:`port` (port 0: any free port; `onServerRunning` learns which). A
+    /// connection that sends nothing for `idleTimeout` (half a request, or an idle keep-alive) is
+    /// closed, so slow or stalled clients cannot hold the process's file descriptors.
     public func application(
-        host: String, port: Int, logger: Logger,
+        host: String, port: Int, logger: Logger, idleTimeout: Duration = .seconds(30),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "overstap"),
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout / .nanoseconds(1))))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "overstap"),
             onServerRunning: onServerRunning, logger: logger)
     }
 

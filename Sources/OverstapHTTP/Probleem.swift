@@ -90,6 +90,7 @@ struct Probleem: HTTPResponseError {
             case .datumInDeToekomst: .ongeldig("datum", "ligt in de toekomst")
             case .persoonsgegevensOntbreken: .ongeldig("gegevens.persoonsgegevens", "ontbreekt")
             case .legeScope: .ongeldig("gegevens.scope", "noemt geen enkele scope")
+            case .geboortedatumNaAanmelding: .ongeldig("gegevens.persoonsgegevens.geboortedatum", "ligt niet voor de aanmelding")
             case .trajectBestaatNiet: Probleem(.notFound, "dit traject bestaat niet")
             default: Probleem(.conflict, fout.description)
             }

@@ -23,7 +23,10 @@ extension OverstapAPI {
     }
 
     @Sendable func caseload(_ request: Request, _ context: APIContext) async throws -> Response {
-        let coach = try context.parameters.require("id")
+        // Path parameters arrive percent-encoded (`Jan%20de%20Vries`).
+        guard let coach = try context.parameters.get("id")?.removingPercentEncoding.map({ try Vraag.kenmerk($0, "id") }) else {
+            throw Probleem.ongeldig("id", "is geen geldige coach")
+        }
         let lezer = try context.ingelogd
         guard lezer.rol != .coach || lezer.coach == coach else {
             throw Probleem.geenToegang("een coach ziet alleen de eigen caseload")
@@ -75,7 +78,7 @@ extension OverstapAPI {
     /// `Accept: text/csv` asks for CSV; JSON otherwise; 406 when the client takes neither.
     private func wiltCSV(_ request: Request) throws -> Bool {
         guard let accept = request.headers[.accept]?.lowercased() else { return false }
-        let soorten = accept.split(separator: ",").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces) }
+        let soorten = accept.split(separator: ",").compactMap { $0.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) }
         if soorten.contains("text/csv") { return true }
         if soorten.contains(where: { ["application/json", "application/*", "*/*"].contains($0) }) { return false }
         throw Probleem(.notAcceptable, "deze lijst is er als application/json en als text/csv")

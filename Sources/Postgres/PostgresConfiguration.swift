@@ -13,6 +13,9 @@ public struct PostgresConfiguration: Sendable {
     public var connectTimeoutSeconds: Int
     /// Shown in `pg_stat_activity`.
     public var applicationName: String
+    /// Server settings for every session of this configuration, sent at connect through libpq's
+    /// `options` (`statement_timeout`, `lock_timeout`, …); names and values without spaces.
+    public var sessionSettings: [String: String] = [:]
 
     /// Creates a configuration.
     public init(
@@ -42,6 +45,9 @@ public struct PostgresConfiguration: Sendable {
             pairs.append(("connect_timeout", String(connectTimeoutSeconds)))
         }
         pairs.append(("application_name", applicationName))
+        if !sessionSettings.isEmpty {
+            pairs.append(("options", sessionSettings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }.joined(separator: " ")))
+        }
         pairs.append(("client_encoding", "UTF8"))
         return pairs
     }

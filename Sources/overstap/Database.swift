@@ -14,8 +14,9 @@ struct Database {
     static let embeddedDatabase = "overstap"
 
     /// Connects, runs `body`, and always closes the pool and stops an embedded server we started.
-    static func with<T>(role: String? = nil, _ body: (Database) async throws -> T) async throws -> T {
-        let database = try await open(role: role)
+    /// `sessie` holds server settings for every connection (the service's timeouts).
+    static func with<T>(role: String? = nil, sessie: [String: String] = [:], _ body: (Database) async throws -> T) async throws -> T {
+        let database = try await open(role: role, sessie: sessie)
         do {
             let result = try await body(database)
             await database.close()
@@ -26,12 +27,13 @@ struct Database {
         }
     }
 
-    private static func open(role: String?) async throws -> Database {
+    private static func open(role: String?, sessie: [String: String]) async throws -> Database {
         let environment = ProcessInfo.processInfo.environment
         let role = role ?? environment["OVERSTAP_DB_ROLE"].flatMap { $0.isEmpty ? nil : $0 }
         let poolSize = environment["OVERSTAP_DB_POOL_SIZE"].flatMap(Int.init) ?? 10
         if let url = environment["DATABASE_URL"], !url.isEmpty {
-            let configuration = PostgresConfiguration(url: url, role: role)
+            var configuration = PostgresConfiguration(url: url, role: role)
+            configuration.sessionSettings = sessie
             return Database(pool: PostgresPool(configuration, maximumConnections: poolSize), embedded: nil, configuration: configuration)
         }
         let directory = environment["OVERSTAP_DATA_DIR"] ?? ".overstap/postgres"
@@ -48,8 +50,26 @@ struct Database {
             cluster.stop()
             throw error
         }
-        let configuration = PostgresConfiguration(url: cluster.url, database: embeddedDatabase, role: role)
+        var configuration = PostgresConfiguration(url: cluster.url, database: embeddedDatabase, role: role)
+        configuration.sessionSettings = sessie
         return Database(pool: PostgresPool(configuration, maximumConnections: poolSize), embedded: cluster, configuration: configuration)
+    }
+
+    /// Another pool on the same database and settings, for work that must not wait behind (or
+    /// hold up) the main pool's; the caller closes it.
+    func extraPool(_ grootte: Int, wachttijd: Duration) -> PostgresPool {
+        PostgresPool(configuration, maximumConnections: grootte, acquireTimeout: wachttijd)
+    }
+
+    /// The server settings of the service's sessions (docs/configuration.md): no statement, lock
+    /// wait or idle transaction can hold a connection for long.
+    static var dienstSessie: [String: String] {
+        let environment = ProcessInfo.processInfo.environment
+        return [
+            "statement_timeout": environment["OVERSTAP_DB_STATEMENT_TIMEOUT"] ?? "30s",
+            "lock_timeout": environment["OVERSTAP_DB_LOCK_TIMEOUT"] ?? "5s",
+            "idle_in_transaction_session_timeout": environment["OVERSTAP_DB_IDLE_IN_TRANSACTION_TIMEOUT"] ?? "60s",
+        ]
     }
 
     func close() async {

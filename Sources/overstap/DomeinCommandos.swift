@@ -35,8 +35,9 @@ struct Nightly: AsyncParsableCommand {
     func run() async throws {
         let dag = try overstap.peildatum(peildatum)
         try await Omgeving.met { omgeving in
-            let meldingen = try await NoShowControle(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
+            let rapport = try await NoShowControle(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
                 .voerUit(peildatum: dag)
+            let meldingen = rapport.meldingen
             let vergeten = try await Bewaartermijn(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
                 .voerUit(peildatum: dag)
             try await omgeving.projectie.catchUp()
@@ -45,6 +46,11 @@ struct Nightly: AsyncParsableCommand {
             }), terminator: "")
             print("No-show controle \(dag): \(meldingen.filter(\.nieuw).count) nieuw gesignaleerd, \(meldingen.filter { !$0.nieuw }.count) al eerder gesignaleerd.")
             print("Bewaartermijn: \(vergeten.count) leerling(en) vergeten.")
+            if !rapport.overgeslagen.isEmpty {
+                // Reported, not fatal: every other case was checked; `overstap projections quarantaine` shows more.
+                print("Overgeslagen (niet te lezen of te schrijven): \(rapport.overgeslagen.count) traject(en)")
+                for geval in rapport.overgeslagen { print("  \(geval)") }
+            }
         }
     }
 }
@@ -52,7 +58,7 @@ struct Nightly: AsyncParsableCommand {
 /// `overstap projections rebuild`.
 struct Projections: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage projections.", subcommands: [CatchUp.self, Rebuild.self])
+        abstract: "Manage projections.", subcommands: [CatchUp.self, Rebuild.self, Quarantaine.self])
 
     struct CatchUp: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -76,6 +82,36 @@ struct Projections: AsyncParsableCommand {
             try await Omgeving.met { omgeving in
                 let aantal = try await omgeving.projectie.rebuild()
                 print("Projectie trajecten opnieuw opgebouwd uit \(aantal) gebeurtenissen.")
+            }
+        }
+    }
+}
+
+extension Projections {
+    /// `overstap projections quarantaine [--opnieuw]`.
+    struct Quarantaine: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the events the projection set aside; with --opnieuw, apply them again (after a fix).",
+            discussion: """
+                An event the projection cannot apply is set aside with the later events of its case; every other case \
+                stays current. The list shows where each is and why (error kind, SQLSTATE), never its content. See \
+                docs/operations.md, "Quarantine".
+                """)
+        @Flag(help: "Apply the held cases' events again; cases that now apply leave the quarantine.") var opnieuw = false
+
+        func run() async throws {
+            try await Omgeving.met { omgeving in
+                if opnieuw {
+                    let uitkomst = try await omgeving.projectie.retryQuarantine()
+                    print("Opnieuw toegepast: \(uitkomst.cleared.count) traject(en) hersteld, \(uitkomst.held.count) nog in quarantaine.")
+                    for id in uitkomst.held { print("  nog vastgehouden: \(id)") }
+                }
+                let lijst = try await omgeving.projectie.quarantined()
+                print(Tabel.tekst(["positie", "stroom", "versie", "fout", "sqlstate", "sinds"], lijst.map {
+                    [$0.globalPosition.description, $0.streamID, String($0.streamVersion), $0.errorCode, $0.sqlState ?? "-",
+                     $0.quarantinedAt.formatted(.iso8601)]
+                }), terminator: "")
+                print("In quarantaine: \(lijst.count) gebeurtenis(sen) van \(Set(lijst.map(\.streamID)).count) traject(en).")
             }
         }
     }

@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import Logging
 import Overstap
 
 /// What the domain commands work with: the store, the cases, the read side and the settings.
@@ -15,11 +16,13 @@ struct Omgeving {
 
     /// Opens the database, checks it is migrated, brings the read models up to date, runs `body`.
     /// Refuses to start without a key-encryption key: personal data is never stored in plain text.
-    static func met<T>(_ body: (Omgeving) async throws -> T) async throws -> T {
+    /// A catch-up that fails is logged and does not stop the command: the read models may trail
+    /// the log, and `serve` keeps trying (an event that cannot be applied is set aside, not fatal).
+    static func met<T>(sessie: [String: String] = [:], _ body: (Omgeving) async throws -> T) async throws -> T {
         let instellingen = try leesInstellingen()
         let sleutelring = try Sleutelring.uitOmgeving()
         let migrator = try Migrator(directory: Migrator.defaultDirectory())
-        return try await Database.with { database in
+        return try await Database.with(sessie: sessie) { database in
             let pending = try await migrator.pending(database.pool)
             guard pending.isEmpty else { throw ServeError.notMigrated(pending: pending.count) }
             try await EventStore(pool: database.pool).checkTransactionCounter()
@@ -27,7 +30,12 @@ struct Omgeving {
                 database: database,
                 trajecten: Trajecten(store: EventStore(pool: database.pool), kluis: Kluis(pool: database.pool, sleutelring: sleutelring)),
                 instellingen: instellingen, overzichten: Overzichten(pool: database.pool, instellingen: instellingen))
-            try await omgeving.projectie.catchUp()
+            do {
+                try await omgeving.projectie.catchUp()
+            } catch {
+                Logger(label: "overstap").warning(
+                    "read models not brought up to date; going on with them as they are", metadata: ["fout": "\(type(of: error))"])
+            }
             return try await body(omgeving)
         }
     }

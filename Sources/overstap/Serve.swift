@@ -23,10 +23,16 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "overstap.serve")
-        try await Omgeving.met { omgeving in
-            let who: String = try await omgeving.database.pool.query("SELECT current_user AS who").first!.decode("who")
-            let api = OverstapAPI(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
-            let app = api.application(host: host, port: port, logger: logger) { channel in
+        try await Omgeving.met(sessie: Database.dienstSessie) { omgeving in
+            let who: String = try await omgeving.database.pool.query("SELECT current_user AS who").first?.decode("who") ?? "?"
+            let environment = ProcessInfo.processInfo.environment
+            // Bulkheads: lists queue among themselves; token checks and /ready never queue behind either.
+            let lijsten = omgeving.database.extraPool(
+                environment["OVERSTAP_DB_LIJSTEN_POOL_SIZE"].flatMap(Int.init) ?? 4, wachttijd: .seconds(10))
+            let beheer = omgeving.database.extraPool(2, wachttijd: .seconds(2))
+            let api = OverstapAPI(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen, lijsten: lijsten, beheer: beheer)
+            let idle = environment["OVERSTAP_HTTP_IDLE_TIMEOUT"].flatMap(Int.init) ?? 30
+            let app = api.application(host: host, port: port, logger: logger, idleTimeout: .seconds(idle)) { channel in
                 logger.info("overstap is serving; stop with Ctrl-C or SIGTERM", metadata: [
                     "http.address": "\(channel.localAddress?.description ?? "?")", "db.role": "\(who)",
                 ])
@@ -34,7 +40,15 @@ struct Serve: AsyncParsableCommand {
             let group = ServiceGroup(
                 services: [app, ProjectieDienst(runner: omgeving.projectie)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            try await group.run()
+            do {
+                try await group.run()
+            } catch {
+                await lijsten.close()
+                await beheer.close()
+                throw error
+            }
+            await lijsten.close()
+            await beheer.close()
             logger.info("stopped")
         }
     }

@@ -26,6 +26,11 @@ struct Status: AsyncParsableCommand {
             {
                 print("projection:  \(try row.decode("name", as: String.self)) at \(try row.decode("transaction_xid", as: String.self))/\(try row.decode("position", as: Int64.self))")
             }
+            for row in try await database.pool.query(
+                "SELECT projection, count(*) AS n, count(DISTINCT stream_id) AS streams FROM projection_quarantine GROUP BY projection ORDER BY projection")
+            {
+                print("quarantine:  \(try row.decode("projection", as: String.self)): \(try row.decode("n", as: Int.self)) event(s) of \(try row.decode("streams", as: Int.self)) stream(s) set aside; see `overstap projections quarantaine`")
+            }
         }
     }
 }

@@ -41,7 +41,7 @@ struct HTTPKlant: Sendable {
         let kanaal = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)  // tests send anything
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                 }
             }
@@ -60,6 +60,36 @@ struct HTTPKlant: Sendable {
                 }
             }
             return antwoord
+        }
+    }
+}
+
+extension HTTPKlant {
+    /// Sends `bytes` as they are (a malformed request, half a header) and returns what the server
+    /// answers before it closes the connection, or when `wacht` has passed (then `gesloten` is false).
+    func rauw(_ bytes: String, wacht: Duration = .seconds(5)) async throws -> (antwoord: String, gesloten: Bool) {
+        let kanaal = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: false))
+                }
+            }
+        return try await kanaal.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: bytes))
+            return try await withThrowingTaskGroup(of: (String, Bool)?.self) { group in
+                group.addTask {
+                    var ontvangen = ""
+                    for try await deel in inbound { ontvangen += String(buffer: deel) }
+                    return (ontvangen, true)
+                }
+                group.addTask {
+                    try await Task.sleep(for: wacht)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await group.next().flatMap { $0 } ?? ("", false)
+            }
         }
     }
 }

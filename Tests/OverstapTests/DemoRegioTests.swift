@@ -51,20 +51,20 @@ struct DemoDatabase {
     @Test(.timeLimit(.minutes(3)))
     func theNightlyJobFlagsExactlyTheExpectedCasesAndNothingTwice() async throws {
         let demo = try await DemoDatabase.make()
-        let september = try await demo.nacht.voerUit(peildatum: Datum("2026-09-15")!)
+        let september = try await demo.nacht.voerUit(peildatum: Datum("2026-09-15")!).meldingen
         let verwachtSeptember = try await demo.verwacht(soort: .startOnbevestigd, vervaldag: "2026-09-14")
         #expect(!verwachtSeptember.isEmpty)
         #expect(Set(september.map(\.trajectID)) == verwachtSeptember)
         #expect(september.allSatisfy { $0.soort == .startOnbevestigd && $0.nieuw && $0.datum == Datum("2026-09-14") })
 
-        let oktober = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!)
+        let oktober = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!).meldingen
         let verwachtOktober = try await demo.verwacht(soort: .nietGeplaatst, vervaldag: "2026-10-01")
         #expect(!verwachtOktober.isEmpty && verwachtOktober.isSubset(of: verwachtSeptember))
         #expect(Set(oktober.filter { $0.soort == .nietGeplaatst }.map(\.trajectID)) == verwachtOktober)
         #expect(oktober.filter { $0.soort == .startOnbevestigd }.allSatisfy { !$0.nieuw })
 
         let events = try await demo.db.store.count()
-        let nogmaals = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!)
+        let nogmaals = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!).meldingen
         #expect(nogmaals.allSatisfy { !$0.nieuw })
         #expect(try await demo.db.store.count() == events)
         // The list shows them: every niet_geplaatst case is a no-show on the risicolijst of 2 October.
@@ -78,7 +78,7 @@ struct DemoDatabase {
         let demo = try await DemoDatabase.make(leerlingen: 120)
         let voor = try await demo.db.store.count()
         let runs = try await withThrowingTaskGroup(of: [NoShowMelding].self) { group in
-            for _ in 0..<2 { group.addTask { try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!) } }
+            for _ in 0..<2 { group.addTask { try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!).meldingen } }
             return try await group.reduce(into: [[NoShowMelding]]()) { $0.append($1) }
         }
         let flags = Set(runs[0].map { "\($0.trajectID) \($0.soort)" })
@@ -93,9 +93,9 @@ struct DemoDatabase {
         async let a = DemoDatabase.make(leerlingen: 150)
         async let b = DemoDatabase.make(leerlingen: 150)
         let (opTijd, ingehaald) = try await (a, b)
-        for demo in [opTijd, ingehaald] { _ = try await demo.nacht.voerUit(peildatum: Datum("2026-09-15")!) }
-        _ = try await opTijd.nacht.voerUit(peildatum: Datum("2026-10-01")!)
-        _ = try await ingehaald.nacht.voerUit(peildatum: Datum("2026-10-05")!)  // missed 1–4 October
+        for demo in [opTijd, ingehaald] { _ = try await demo.nacht.voerUit(peildatum: Datum("2026-09-15")!).meldingen }
+        _ = try await opTijd.nacht.voerUit(peildatum: Datum("2026-10-01")!).meldingen
+        _ = try await ingehaald.nacht.voerUit(peildatum: Datum("2026-10-05")!).meldingen  // missed 1–4 October
         let flags = try await opTijd.noShowEvents()
         #expect(flags.contains { $0.contains("niet_geplaatst") })
         #expect(try await ingehaald.noShowEvents() == flags)
@@ -133,7 +133,7 @@ struct DemoDatabase {
         var regio = DemoRegio()
         regio.leerlingen = 200
         try await regio.laad(in: demo.trajecten)
-        _ = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!)
+        _ = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!).meldingen
         following.cancel()
         _ = try? await following.value
         try await demo.runner.catchUp()

@@ -103,7 +103,7 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func listsFromSnapshotsEqualListsFoldedFromTheTimeline() async throws {
         let demo = try await DemoDatabase.make()
-        _ = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!)
+        _ = try await demo.nacht.voerUit(peildatum: Datum("2026-10-01")!).meldingen
         try await demo.runner.catchUp()
         #expect(try await demo.db.pool.query(
             "SELECT count(*) AS n FROM trajecten WHERE stand IS NULL OR stand_versie IS DISTINCT FROM \(Traject.standVersie)"

@@ -92,10 +92,19 @@ extension Gebeurtenis {
         try PayloadJSON.zonderPersoonsgegevens(try payloadJSON())
     }
 
-    /// Reads a payload; a malformed, missing or unknown field is an error that names it.
+    /// Reads a payload from outside: every text normalised to NFC and checked by its field's
+    /// `Tekstsoort`, every date within `Datum.geldigBereik`; a malformed, missing, out-of-range or
+    /// unknown field is a `GebeurtenisFout` that names it (never its value).
     public static func decode(type: String, schemaversie: Int = 1, payload: Data) throws -> Gebeurtenis {
-        let gebeurtenis = try lees(type: type, schemaversie: schemaversie, opgeslagen: payload)
-        if let onbekend = onbekendVeld(in: try JSONSerialization.jsonObject(with: payload),
+        let decoder = try self.decoder(type: type, schemaversie: schemaversie)
+        guard let ruw = try? JSONSerialization.jsonObject(with: payload), ruw is [String: Any] else {
+            throw GebeurtenisFout.ongeldigVeld(type: type, veld: "(payload)", reden: "is geen geldig JSON-object")
+        }
+        let invoer = try gecontroleerd(ruw, type: type)
+        let json = JSONDecoder()
+        json.userInfo[.invoer] = true
+        let gebeurtenis = try lees(try JSONSerialization.data(withJSONObject: invoer), type: type, met: decoder, json)
+        if let onbekend = onbekendVeld(in: invoer,
                                        bekend: try JSONSerialization.jsonObject(with: Data(try gebeurtenis.payloadJSON().utf8)))
         {
             throw GebeurtenisFout.onbekendVeld(type: type, veld: onbekend)
@@ -106,12 +115,22 @@ extension Gebeurtenis {
     /// Reads a payload from the log or a read model: it was checked in full by `decode` when it was
     /// written, so the costly search for unknown fields (an encode and two more parses) is skipped.
     public static func lees(type: String, schemaversie: Int = 1, opgeslagen payload: Data) throws -> Gebeurtenis {
+        try lees(payload, type: type, met: try decoder(type: type, schemaversie: schemaversie), JSONDecoder())
+    }
+
+    private static func decoder(type: String, schemaversie: Int) throws -> @Sendable (Data, JSONDecoder) throws -> Gebeurtenis {
         guard let decoder = decoders[type] else { throw GebeurtenisFout.onbekendType(type) }
         guard schemaversie == schemaversies[type] else {
             throw GebeurtenisFout.onbekendeSchemaversie(type: type, versie: schemaversie)
         }
+        return decoder
+    }
+
+    private static func lees(
+        _ payload: Data, type: String, met decoder: @Sendable (Data, JSONDecoder) throws -> Gebeurtenis, _ json: JSONDecoder
+    ) throws -> Gebeurtenis {
         do {
-            return try decoder(payload, JSONDecoder())
+            return try decoder(payload, json)
         } catch let error as DecodingError {
             throw fout(error, type: type)
         }

@@ -70,6 +70,10 @@ extension Datum: Codable {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "geen geldige datum (verwacht JJJJ-MM-DD)")
         }
+        // Input from outside must lie in the window; what the log holds is read as it was stored.
+        if decoder.userInfo[.invoer] as? Bool == true, !Datum.geldigBereik.contains(datum) {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: Datum.buitenBereik)
+        }
         self = datum
     }
 

@@ -10,7 +10,8 @@ public struct Bewaartermijn: Sendable {
         self.instellingen = instellingen
     }
 
-    /// Forgets every case due on `peildatum`; returns their ids.
+    /// Forgets every case due on `peildatum`; returns their ids. A case it cannot forget is logged
+    /// and skipped (the next night tries again); the others go on.
     public func voerUit(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> [String] {
         try await trajecten.projectie(instellingen).catchUp()
         let gesloten = try await trajecten.store.pool.query(
@@ -20,8 +21,14 @@ public struct Bewaartermijn: Sendable {
             let id: String = try rij.decode("traject_id")
             let afgesloten: Datum = try rij.decode("afgesloten_op")
             guard afgesloten.plus(dagen: instellingen.voor(try rij.decode("regio")).bewaartermijnDagen) <= peildatum else { continue }
-            try await trajecten.vergeet(id, reden: .bewaartermijn, door: actor, vandaag: peildatum)
-            vergeten.append(id)
+            do {
+                try await trajecten.vergeet(id, reden: .bewaartermijn, door: actor, vandaag: peildatum)
+                vergeten.append(id)
+            } catch let fout as PostgresError where [.connectionFailed, .connectionClosed, .poolClosed].contains(fout.code) {
+                throw fout
+            } catch {
+                opslagLogger.error("bewaartermijn: traject overgeslagen", metadata: ["traject.id": "\(id)", "fout": "\(type(of: error))"])
+            }
         }
         return vergeten
     }

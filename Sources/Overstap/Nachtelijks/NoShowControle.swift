@@ -24,12 +24,14 @@ public struct NoShowControle: Sendable {
         self.instellingen = instellingen
     }
 
-    /// Flags every case due on or before `peildatum`; returns what holds, new and old.
-    public func voerUit(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> [NoShowMelding] {
+    /// Flags every case due on or before `peildatum`; returns what holds, new and old, and the
+    /// cases it had to skip (a timeline that does not read, a flag the store refused): one bad case
+    /// never stops the others. Throws only when it cannot run at all (no database, say).
+    public func voerUit(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> NoShowRapport {
         let store = trajecten.store
         try await trajecten.projectie(instellingen).catchUp()
         // Started on or before the expected start: can never be flagged.
-        let kandidaten = try await store.pool.withTransaction(.repeatableRead) { connection in
+        let herleid = try await store.pool.withTransaction(.repeatableRead) { connection in
             try await Overzichten.standen(
                 try await connection.query(
                     """
@@ -38,6 +40,7 @@ public struct NoShowControle: Sendable {
                     """),
                 tot: nil, on: connection)
         }
+        let kandidaten = herleid.trajecten
         var meldingen: [NoShowMelding] = []
         var teSchrijven: [(Traject, [NoShowMelding])] = []
         for traject in kandidaten {
@@ -55,9 +58,10 @@ public struct NoShowControle: Sendable {
             if !nieuw.isEmpty { teSchrijven.append((traject, nieuw)) }
         }
         // Cases are independent: up to `gelijktijdig` at once, each case's flags in order.
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        var overgeslagen = herleid.onleesbaar
+        try await withThrowingTaskGroup(of: Onleesbaar?.self) { group in
             for (index, (traject, nieuw)) in teSchrijven.enumerated() {
-                if index >= Self.gelijktijdig { try await group.next() }
+                if index >= Self.gelijktijdig, let fout = try await group.next() { fout.map { overgeslagen.append($0) } }
                 group.addTask {
                     for melding in nieuw {
                         let schooljaar = Schooljaar(melding.datum)
@@ -66,15 +70,22 @@ public struct NoShowControle: Sendable {
                                 [(.noShowGesignaleerd(.init(peildatum: melding.datum, schooljaar: schooljaar, soort: melding.soort)), melding.datum)],
                                 in: traject.id, door: actor, vandaag: max(peildatum, melding.datum),
                                 eventIDs: [Self.eventID(traject.id, schooljaar, melding.soort)])
+                        } catch let fout as PostgresError where [.connectionFailed, .connectionClosed, .poolClosed].contains(fout.code) {
+                            throw fout  // the job cannot run at all
                         } catch {
-                            throw NoShowFout(trajectID: traject.id, oorzaak: error)
+                            return Onleesbaar(trajectID: traject.id, oorzaak: error)
                         }
                     }
+                    return nil
                 }
             }
-            try await group.waitForAll()
+            for try await fout in group { fout.map { overgeslagen.append($0) } }
         }
-        return meldingen.sorted { ($0.regio, $0.trajectID, $0.datum) < ($1.regio, $1.trajectID, $1.datum) }
+        let geschreven = Set(overgeslagen.map(\.trajectID))
+        return NoShowRapport(
+            meldingen: meldingen.filter { !$0.nieuw || !geschreven.contains($0.trajectID) }
+                .sorted { ($0.regio, $0.trajectID, $0.datum) < ($1.regio, $1.trajectID, $1.datum) },
+            overgeslagen: overgeslagen.sorted { $0.trajectID < $1.trajectID })
     }
 
     /// Cases written at once (the pool's default size is 10).
@@ -95,9 +106,10 @@ public struct NoShowControle: Sendable {
     }
 }
 
-/// A flag the job could not write; names the case (never the student).
-public struct NoShowFout: Error, CustomStringConvertible {
-    public let trajectID: String
-    public let oorzaak: Error
-    public var description: String { "no-show for \(trajectID) not written: \(oorzaak)" }
+/// What a night's no-show check found.
+public struct NoShowRapport: Sendable {
+    /// The flags that hold, new and old, by region and case.
+    public var meldingen: [NoShowMelding]
+    /// Cases it could not read or write, with why; the others were checked.
+    public var overgeslagen: [Onleesbaar]
 }

@@ -1,5 +1,9 @@
 import EventStore
 import Foundation
+import Logging
+
+/// Where the storage side logs what it reads around (case ids and error kinds, never personal data).
+let opslagLogger = Logger(label: "overstap.opslag")
 
 /// The snapshot of a case as `trajecten.stand` stores it: every stored property of `Traject` in a
 /// fixed order, in a compact binary form (decision 0009). Regional lists read one per case, so it
@@ -52,11 +56,18 @@ struct StandRij {
     }
 
     /// The case's state on `datum` (`nil`: with everything recorded) from the snapshot, when it is
-    /// of the current shape and nothing is dated after `datum`; else `nil`: fold the timeline.
-    func traject(geldigOp datum: Datum?) throws -> Traject? {
+    /// of the current shape and nothing is dated after `datum`; else `nil`: fold the timeline. A
+    /// snapshot that does not decode (damaged bytes) is logged and folded around too; the
+    /// projection writes a new one the next time it touches the case.
+    func traject(geldigOp datum: Datum?) -> Traject? {
         guard standVersie == Traject.standVersie, let laatsteDatum, let stand, datum.map({ laatsteDatum <= $0 }) ?? true
         else { return nil }
-        return try Traject(stand: stand)
+        do {
+            return try Traject(stand: stand)
+        } catch {
+            opslagLogger.warning("onleesbare stand; het traject wordt uit de tijdlijn herleid", metadata: ["traject.id": "\(trajectID)"])
+            return nil
+        }
     }
 }
 

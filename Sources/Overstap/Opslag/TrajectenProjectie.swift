@@ -4,7 +4,9 @@ import Foundation
 /// Keeps `tijdlijn` (every event of every case, without personal data) and `trajecten` (each case
 /// as it stands) in one projection, so that the two never disagree.
 public struct TrajectenProjectie: Projection {
-    public let name = "trajecten"
+    public let name = Self.naam
+    /// The projection's name, also its checkpoint's and quarantine's key.
+    public static let naam = "trajecten"
     /// Thresholds per region (for the late mark and the next step's due day).
     public let instellingen: RegioInstellingen
 
@@ -14,6 +16,16 @@ public struct TrajectenProjectie: Projection {
     public func reset(in connection: PostgresConnection) async throws {
         try await connection.query("DELETE FROM tijdlijn")
         try await connection.query("DELETE FROM trajecten")
+    }
+
+    public func forget(stream: String, in connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM tijdlijn WHERE traject_id = \(stream)")
+        try await connection.query("DELETE FROM trajecten WHERE traject_id = \(stream)")
+    }
+
+    /// `trajecten.actueel` turns false: lists still show the case as it stood before the event set aside.
+    public func markNotCurrent(streams: [String], in connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE trajecten SET actueel = false WHERE traject_id = ANY(\(streams)::text[])")
     }
 
     public func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws {
@@ -47,7 +59,7 @@ public struct TrajectenProjectie: Projection {
             }
             // Fold the new events onto the snapshot when they follow it; otherwise the whole case again.
             let eerste = nieuweVanCase[0].event.streamVersion
-            let vanaf = try vorige?.vervolgbaar(eersteVersie: eerste, vroegsteDatum: nieuweVanCase.map(\.datum).min()!)
+            let vanaf = vorige?.vervolgbaar(eersteVersie: eerste, vroegsteDatum: nieuweVanCase.map(\.datum).min()!)
             if (vorige == nil && eerste == 1) || vanaf != nil,
                 let traject = Traject.herleid(id: id, uit: nieuweVanCase.map { ($0.gebeurtenis, $0.datum) }, vanaf: vanaf)
             {
@@ -59,9 +71,12 @@ public struct TrajectenProjectie: Projection {
         try await rijen.insert(on: connection)
         if !teHerleiden.isEmpty {
             let versies = Dictionary(uniqueKeysWithValues: teHerleiden.map { ($0, nieuw[$0]!.last!.event.streamVersion) })
-            standen += try Overzichten.herleid(try await connection.query(
-                "SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id = ANY(\(teHerleiden)::text[]) ORDER BY traject_id, volgorde")
-            ).map { ($0, versies[$0.id]!) }
+            let herleid = Overzichten.herleid(try await connection.query(
+                "SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id = ANY(\(teHerleiden)::text[]) ORDER BY traject_id, volgorde"))
+            // The events were readable when they were projected; if a timeline row is not, this page fails and
+            // the runner finds the event at fault.
+            if let fout = herleid.onleesbaar.first { throw fout.oorzaak }
+            standen += herleid.trajecten.map { ($0, versies[$0.id]!) }
         }
         try await bewaar(standen, on: connection)
     }
@@ -107,8 +122,8 @@ private struct Vorige {
 
     /// The snapshot to fold new events onto, when they directly follow it and none is dated
     /// before its latest event; `nil` when the case must be folded from its timeline again.
-    func vervolgbaar(eersteVersie: Int64, vroegsteDatum: Datum) throws -> Traject? {
-        versie == eersteVersie - 1 ? try stand.traject(geldigOp: vroegsteDatum) : nil
+    func vervolgbaar(eersteVersie: Int64, vroegsteDatum: Datum) -> Traject? {
+        versie == eersteVersie - 1 ? stand.traject(geldigOp: vroegsteDatum) : nil
     }
 }
 

@@ -38,6 +38,23 @@ public struct RisicoRegel: Equatable, Sendable {
     public var redenen: [Risicoreden]
 }
 
+/// Cases folded for a list or a job, and those left out because their timeline did not read.
+public struct Herleid: Sendable {
+    /// The cases, by id.
+    public var trajecten: [Traject]
+    /// The cases left out.
+    public var onleesbaar: [Onleesbaar]
+}
+
+/// A case left out of a list or a job: its id and why (the error's kind, never a value).
+public struct Onleesbaar: Sendable, CustomStringConvertible {
+    public var trajectID: String
+    public var oorzaak: any Error
+    /// The error's kind, safe for logs and reports.
+    public var soort: String { String(describing: type(of: oorzaak)) }
+    public var description: String { "\(trajectID): \(soort)" }
+}
+
 /// The read side: timelines and regional lists, for today or as of a past peildatum. Lists fold
 /// each case from the timeline up to the peildatum with the same pure functions the rules use.
 public struct Overzichten: Sendable {
@@ -65,11 +82,18 @@ public struct Overzichten: Sendable {
         }
     }
 
-    /// The last version of the case the timeline holds (0: none yet); behind the stream's
-    /// version while the projection catches up.
-    public func versie(van trajectID: String) async throws -> Int64 {
-        try await pool.query("SELECT coalesce(max(volgorde), 0) AS versie FROM tijdlijn WHERE traject_id = \(trajectID)")
-            .first!.decode("versie")
+    /// The last version of the case the timeline holds (0: none yet), behind the stream's version
+    /// while the projection catches up; and whether an event of the case is in quarantine (then the
+    /// timeline stops before it until the quarantine is cleared).
+    public func stand(van trajectID: String) async throws -> (versie: Int64, vastgehouden: Bool) {
+        guard let rij = try await pool.query(
+            """
+            SELECT (SELECT coalesce(max(volgorde), 0) FROM tijdlijn WHERE traject_id = \(trajectID)) AS versie,
+                   EXISTS (SELECT 1 FROM projection_quarantine WHERE projection = \(TrajectenProjectie.naam)
+                           AND stream_id = \(trajectID)) AS vastgehouden
+            """
+        ).first else { return (0, false) }
+        return (try rij.decode("versie"), try rij.decode("vastgehouden"))
     }
 
     /// Every case of `regio` as it stood on `peildatum` (cases registered later are absent).
@@ -78,7 +102,8 @@ public struct Overzichten: Sendable {
             try await Self.standen(
                 try await connection.query(
                     "SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)"),
-                tot: peildatum, on: connection)
+                tot: peildatum, on: connection
+            ).trajecten
         }
     }
 
@@ -110,49 +135,74 @@ public struct Overzichten: Sendable {
     /// The cases of `rijen` (`StandRij.kolommen` of `trajecten`) as they stood on `peildatum`
     /// (`nil`: with everything recorded), by id: from the snapshot where it holds then, else folded
     /// from the timeline. Run it in the transaction that read `rijen`, so both see the same projection.
-    static func standen(_ rijen: PostgresRows, tot peildatum: Datum?, on connection: PostgresConnection) async throws -> [Traject] {
+    /// A case whose timeline cannot be read is left out of the result and logged, so that one bad
+    /// row never takes a whole list (or the nightly job) down; `onleesbaar` names it.
+    static func standen(_ rijen: PostgresRows, tot peildatum: Datum?, on connection: PostgresConnection) async throws
+        -> Herleid
+    {
         var standen: [Traject] = []
         var teHerleiden: [String] = []
         for rij in rijen {
             let stand = try StandRij(rij)
-            if let traject = try stand.traject(geldigOp: peildatum) {
+            if let traject = stand.traject(geldigOp: peildatum) {
                 standen.append(traject)
             } else {
                 teHerleiden.append(stand.trajectID)
             }
         }
+        var onleesbaar: [Onleesbaar] = []
         if !teHerleiden.isEmpty {
-            standen += try herleid(try await connection.query(
+            let herleid = herleid(try await connection.query(
                 """
                 SELECT \(unsafeRaw: foldKolommen) FROM tijdlijn
                 WHERE traject_id = ANY(\(teHerleiden)::text[]) AND (\(peildatum)::date IS NULL OR datum <= \(peildatum)::date)
                 ORDER BY traject_id, volgorde
                 """))
+            standen += herleid.trajecten
+            onleesbaar = herleid.onleesbaar
+            for geval in onleesbaar {
+                opslagLogger.error("traject overgeslagen: de tijdlijn is onleesbaar",
+                                   metadata: ["traject.id": "\(geval.trajectID)", "fout": "\(geval.soort)"])
+            }
         }
-        return standen.sorted { $0.id < $1.id }
+        return Herleid(trajecten: standen.sorted { $0.id < $1.id }, onleesbaar: onleesbaar)
     }
 
     static let foldKolommen = "traject_id, datum, type, schemaversie, payload::text AS payload"
 
-    /// Folds timeline rows (ordered by case, then version) into cases.
-    static func herleid(_ rows: PostgresRows) throws -> [Traject] {
-        var result: [Traject] = []
+    /// Folds timeline rows (ordered by case, then version) into cases; a case with a row that does
+    /// not read is left out and named in `onleesbaar`.
+    static func herleid(_ rows: PostgresRows) -> Herleid {
+        var result = Herleid(trajecten: [], onleesbaar: [])
         var huidig: String?
         var gebeurtenissen: [(Gebeurtenis, Datum)] = []
+        var fout: (any Error)?
         func sluit() {
-            if let huidig, let traject = Traject.herleid(id: huidig, uit: gebeurtenissen) { result.append(traject) }
+            if let huidig {
+                if let fout {
+                    result.onleesbaar.append(Onleesbaar(trajectID: huidig, oorzaak: fout))
+                } else if let traject = Traject.herleid(id: huidig, uit: gebeurtenissen) {
+                    result.trajecten.append(traject)
+                }
+            }
             gebeurtenissen = []
+            fout = nil
         }
         for row in rows {
-            let id: String = try row.decode("traject_id")
-            if id != huidig {
-                sluit()
-                huidig = id
+            do {
+                let id: String = try row.decode("traject_id")
+                if id != huidig {
+                    sluit()
+                    huidig = id
+                }
+                guard fout == nil else { continue }
+                gebeurtenissen.append((
+                    try Gebeurtenis.lees(type: try row.decode("type"), schemaversie: try row.decode("schemaversie"),
+                                         opgeslagen: Data(try row.decode("payload", as: String.self).utf8)),
+                    try row.decode("datum")))
+            } catch {
+                fout = error
             }
-            gebeurtenissen.append((
-                try Gebeurtenis.lees(type: try row.decode("type"), schemaversie: try row.decode("schemaversie"),
-                                     opgeslagen: Data(try row.decode("payload", as: String.self).utf8)),
-                try row.decode("datum")))
         }
         sluit()
         return result

@@ -19,6 +19,7 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
     case datumVoor(String)
     case persoonsgegevensOntbreken(String)
     case trajectVergeten
+    case geboortedatumNaAanmelding
 
     public var description: String {
         switch self {
@@ -41,6 +42,7 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
         case .datumVoor(let stap): "de datum ligt voor \(stap)"
         case .persoonsgegevensOntbreken(let type): "\(type) vraagt om persoonsgegevens"
         case .trajectVergeten: "de persoonsgegevens van deze leerling zijn verwijderd; er kan niets meer bij"
+        case .geboortedatumNaAanmelding: "de geboortedatum ligt niet voor de aanmelding"
         }
     }
 }
@@ -52,7 +54,8 @@ extension Traject {
         guard datum <= vandaag else { throw .datumInDeToekomst }
         guard let traject else {
             guard case .aanmelding(let aanmelding) = gebeurtenis else { throw .trajectBestaatNiet }
-            guard aanmelding.persoonsgegevens != nil else { throw .persoonsgegevensOntbreken("aanmelding") }
+            guard let persoonsgegevens = aanmelding.persoonsgegevens else { throw .persoonsgegevensOntbreken("aanmelding") }
+            guard persoonsgegevens.geboortedatum < datum else { throw .geboortedatumNaAanmelding }
             return
         }
         guard traject.vergetenOp == nil else { throw .trajectVergeten }

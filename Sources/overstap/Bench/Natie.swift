@@ -118,7 +118,7 @@ struct Natie {
                 WHERE gestart_op IS NULL AND afgesloten_op IS NULL AND verwachte_startdatum + 14 <= \(Self.peildatum)
                 """)
         }
-        return Figuur("f_nightly", "the nightly no-show job over every case (\(meldingen.count) flags; raw: the candidate query)",
+        return Figuur("f_nightly", "the nightly no-show job over every case (\(meldingen.meldingen.count) flags; raw: the candidate query)",
                       eenheid: "s", ons: ons, ruw: ruw)
     }
 }
