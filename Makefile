@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := libpq-dev pkg-config postgresql
+APT_PACKAGES := libpq-dev pkg-config postgresql curl
 # make run keeps its database here between runs; `make clean-data` removes it.
 export OVERSTAP_DATA_DIR ?= $(CURDIR)/.overstap/postgres
 export OVERSTAP_SQL_DIR ?= $(CURDIR)/sql

@@ -16,15 +16,23 @@ struct APITest: Sendable {
     /// "Today" for the rules; fixed, so that dates in tests never drift into the future.
     static let vandaag = Datum("2026-11-20")!
 
-    static func met<T: Sendable>(_ body: @Sendable (APITest) async throws -> T) async throws -> T {
+    /// `lijsten` and `beheer`: the sizes of the pools for lists and for tokens and `/ready`, as
+    /// `serve` sets them up (`nil`: those share the store's pool).
+    static func met<T: Sendable>(
+        lijsten: Int? = nil, beheer: Int? = nil, idleTimeout: Duration = .seconds(30), _ body: @Sendable (APITest) async throws -> T
+    ) async throws -> T {
         let db = try await TestDatabase.make()
         let trajecten = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: .test))
-        let api = OverstapAPI(trajecten: trajecten, instellingen: RegioInstellingen(), vandaag: { vandaag })
+        let api = OverstapAPI(
+            trajecten: trajecten, instellingen: RegioInstellingen(),
+            lijsten: lijsten.map { PostgresPool(db.configuration, maximumConnections: $0) },
+            beheer: beheer.map { PostgresPool(db.configuration, maximumConnections: $0, acquireTimeout: .seconds(2)) },
+            vandaag: { vandaag })
         var logger = Logger(label: "overstap.test")
         // Cancelling the server at the end of a test makes Hummingbird log its shutdown as errors.
         logger.logLevel = .critical
         let (poorten, melding) = AsyncStream.makeStream(of: Int.self)
-        let app = api.application(host: "127.0.0.1", port: 0, logger: logger) { channel in
+        let app = api.application(host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout) { channel in
             melding.yield(channel.localAddress?.port ?? 0)
         }
         return try await withThrowingTaskGroup(of: T?.self) { group in

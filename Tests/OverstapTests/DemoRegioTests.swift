@@ -49,6 +49,21 @@ struct DemoDatabase {
 
 @Suite struct DemoRegioTests {
     @Test(.timeLimit(.minutes(3)))
+    func theNightlyJobSkipsACaseItCannotReadReportsItAndFlagsTheRest() async throws {
+        let demo = try await DemoDatabase.make(leerlingen: 80)
+        let verwacht = try await demo.verwacht(soort: .startOnbevestigd, vervaldag: "2026-09-14")
+        let kapot = try #require(verwacht.min())
+        // A timeline row that no longer reads, and no snapshot to read around it.
+        try await demo.db.pool.query("UPDATE tijdlijn SET payload = '{\"onzin\": 1}' WHERE traject_id = \(kapot) AND volgorde = 1")
+        try await demo.db.pool.query("UPDATE trajecten SET stand_versie = NULL WHERE traject_id = \(kapot)")
+        let rapport = try await demo.nacht.voerUit(peildatum: Datum("2026-09-15")!)
+        #expect(rapport.overgeslagen.map(\.trajectID) == [kapot])
+        #expect(rapport.overgeslagen.first?.soort == "GebeurtenisFout")
+        #expect(Set(rapport.meldingen.map(\.trajectID)) == verwacht.subtracting([kapot]))
+        #expect(Set(try await demo.noShowEvents().map { String($0.split(separator: " ")[0]) }) == verwacht.subtracting([kapot]))
+    }
+
+    @Test(.timeLimit(.minutes(3)))
     func theNightlyJobFlagsExactlyTheExpectedCasesAndNothingTwice() async throws {
         let demo = try await DemoDatabase.make()
         let september = try await demo.nacht.voerUit(peildatum: Datum("2026-09-15")!).meldingen

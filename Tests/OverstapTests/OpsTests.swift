@@ -128,31 +128,77 @@ import Testing
 
 /// `overstap serve` as operators run it: it serves, and SIGTERM stops it cleanly with status 0.
 @Suite struct ServeTests {
+    /// `overstap serve` on `db` and a random port, with its log; returns once it says it serves.
+    struct Dienst {
+        let proces = Process()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID()).log")
+        let port = Int.random(in: 20_000..<40_000)
+        var uitvoer: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        init(_ db: TestDatabase) async throws {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            proces.executableURL = URL(fileURLWithPath: OpsTests.overstap)
+            proces.arguments = ["serve", "--port", String(port)]
+            proces.environment = ProcessInfo.processInfo.environment.merging(ServeTests.omgeving(db)) { $1 }
+            proces.standardError = try FileHandle(forWritingTo: log)
+            proces.standardOutput = FileHandle.nullDevice
+            try proces.run()
+            for _ in 0..<300 where !uitvoer.contains("overstap is serving") && proces.isRunning {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+
+        /// SIGTERM, then waits up to 10 s; the exit status (-1: still running) and the whole log.
+        func stop() async throws -> (Int32, String) {
+            proces.terminate()
+            for _ in 0..<200 where proces.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+            defer { try? FileManager.default.removeItem(at: log) }
+            return (proces.isRunning ? -1 : proces.terminationStatus, uitvoer)
+        }
+    }
+
+    static func omgeving(_ db: TestDatabase) -> [String: String] {
+        ["DATABASE_URL": db.url, "OVERSTAP_SQL_DIR": TestDatabase.migrationsDirectory, "OVERSTAP_KEK": OpsTests.kek]
+    }
+
     @Test(.timeLimit(.minutes(2))) func sigtermStopsTheServiceGracefullyWithStatusZero() async throws {
         let db = try await TestDatabase.make()
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID()).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let port = Int.random(in: 20_000..<40_000)
-        let proces = Process()
-        proces.executableURL = URL(fileURLWithPath: OpsTests.overstap)
-        proces.arguments = ["serve", "--port", String(port)]
-        proces.environment = ProcessInfo.processInfo.environment.merging([
-            "DATABASE_URL": db.url, "OVERSTAP_SQL_DIR": TestDatabase.migrationsDirectory, "OVERSTAP_KEK": OpsTests.kek,
-        ]) { $1 }
-        proces.standardError = try FileHandle(forWritingTo: log)
-        proces.standardOutput = FileHandle.nullDevice
-        try proces.run()
-        func uitvoer() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        for _ in 0..<300 where !uitvoer().contains("overstap is serving") {
-            try await Task.sleep(for: .milliseconds(100))
+        let dienst = try await Dienst(db)
+        let uitvoer = dienst.uitvoer
+        #expect(uitvoer.contains("overstap is serving"), "\(uitvoer)")
+        #expect(uitvoer.contains("127.0.0.1:\(dienst.port)"))
+        let (status, log) = try await dienst.stop()
+        #expect(status == 0, "\(log)")
+        #expect(log.contains("stopped"))
+        #expect(!log.contains("error"), "\(log)")
+    }
+
+    @Test(.timeLimit(.minutes(3))) func aPoisonedLogStopsNeitherServeNorTheCommands() async throws {
+        let db = try await TestDatabase.make()
+        // Past every check: an aanmelding in year 0 (PostgreSQL's date cannot hold it), and an event after it.
+        let stroom = "traject-" + UUID().uuidString.lowercased()
+        let aanmelding = #"{"regio":"Utrecht","vsoSchool":"De Brug","uitstroomprofiel":"vervolgonderwijs","beoogdeOpleiding":{"instelling":"MBO Utrecht","opleiding":"Entree"},"verwachteStartdatum":"0000-09-01"}"#
+        try await db.store.append(to: stroom, expected: .noStream, [
+            NewEvent(type: "aanmelding", data: aanmelding, occurredAt: Datum("2026-01-15")!.tijdstip),
+            NewEvent(type: "contactmoment", data: #"{"vorm":"app"}"#, occurredAt: Datum("2026-01-16")!.tijdstip),
+        ])
+        for _ in 0..<2 {  // starts, and starts again after a stop
+            let dienst = try await Dienst(db)
+            #expect(dienst.uitvoer.contains("overstap is serving"), "\(dienst.uitvoer)")
+            let (_, gereed) = try OpsTests.run(["curl", "-s", "http://127.0.0.1:\(dienst.port)/ready"])
+            #expect(gereed.contains(#""quarantaine":2"#), "\(gereed)")
+            let (status, log) = try await dienst.stop()
+            #expect(status == 0, "\(log)")
         }
-        #expect(uitvoer().contains("overstap is serving"), "\(uitvoer())")
-        #expect(uitvoer().contains("127.0.0.1:\(port)"))
-        proces.terminate()  // SIGTERM
-        for _ in 0..<200 where proces.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!proces.isRunning && proces.terminationStatus == 0, "\(uitvoer())")
-        #expect(uitvoer().contains("stopped"))
-        #expect(!uitvoer().contains("error"), "\(uitvoer())")
+        let (status, uitvoer) = try OpsTests.run([OpsTests.overstap, "status"], env: Self.omgeving(db))
+        #expect(status == 0 && uitvoer.contains("quarantine:  trajecten: 2 event(s) of 1 stream(s)"), "\(uitvoer)")
+        let (lijstStatus, lijst) = try OpsTests.run([OpsTests.overstap, "projections", "quarantaine"], env: Self.omgeving(db))
+        #expect(lijstStatus == 0 && lijst.contains(stroom) && lijst.contains("22008") && lijst.contains("follows"), "\(lijst)")
+        for commando in [["nightly", "--peildatum", "2026-11-20"], ["projections", "rebuild"], ["projections", "quarantaine", "--opnieuw"]] {
+            let (status, uitvoer) = try OpsTests.run([OpsTests.overstap] + commando, env: Self.omgeving(db))
+            #expect(status == 0, "\(commando): \(uitvoer)")
+        }
+        let (_, nogSteeds) = try OpsTests.run([OpsTests.overstap, "projections", "quarantaine"], env: Self.omgeving(db))
+        #expect(nogSteeds.contains("In quarantaine: 2 gebeurtenis(sen) van 1 traject(en)"), "\(nogSteeds)")
     }
 }

@@ -42,3 +42,21 @@ import Testing
         #expect(error.sqlState == "22023" || error.sqlState == "42704")
     }
 }
+
+@Suite struct SessionSettingsTests {
+    @Test func sessionSettingsBoundEveryStatementOfTheConnection() async throws {
+        let db = try await TestDatabase.make(migrated: false)
+        var configuration = db.configuration
+        configuration.sessionSettings = ["statement_timeout": "200ms", "lock_timeout": "100ms"]
+        let connection = try await PostgresConnection.connect(configuration)
+        let setting: String = try await connection.query("SELECT current_setting('statement_timeout') AS s").first?.decode("s") ?? ""
+        #expect(setting == "200ms")
+        await #expect(throws: PostgresError.self) {
+            do { try await connection.query("SELECT pg_sleep(5)") } catch let error as PostgresError {
+                #expect(error.sqlState == "57014")  // query_canceled by statement_timeout
+                throw error
+            }
+        }
+        await connection.close()
+    }
+}

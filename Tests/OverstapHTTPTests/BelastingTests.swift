@@ -1,0 +1,50 @@
+import Foundation
+import Overstap
+@testable import OverstapHTTP
+import PostgresTesting
+import Testing
+
+/// Issue 12: heavy requests cannot make the service unready or stop writes (the bulkheads of
+/// `serve`: lists on a pool of their own, token checks and `/ready` on another), and a client
+/// that stalls is disconnected.
+@Suite struct BelastingTests {
+    @Test(.timeLimit(.minutes(3)))
+    func underThirtyTwoPastListsAtOnceReadyAnswersAndAWriteSucceeds() async throws {
+        try await APITest.met(lijsten: 1, beheer: 2) { t in
+            try await DemoRegio().laad(in: t.api.trajecten)
+            try await t.bijgewerkt()
+            let coordinator = try await t.coordinator()
+            let id = try await t.meldAan(door: coordinator)
+            let klaar = Locked(0)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<32 {
+                    group.addTask {
+                        // A past peildatum: every case is folded from its timeline, the costliest list there is.
+                        let lijst = try await coordinator.get("/v1/risicolijst?peildatum=2026-04-01&paginaGrootte=5")
+                        #expect(lijst.status == 200, "\(lijst.tekst)")
+                        klaar.withLock { $0 += 1 }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(300))  // the lists are under way and queued
+                let gereed = try await t.anoniem.get("/ready")
+                let schrijven = try await coordinator.post(
+                    "/v1/leerlingen/\(id)/gebeurtenissen", json: ["type": "contactmoment", "datum": "2026-02-01", "gegevens": ["vorm": "app"]])
+                let lijstenToen = klaar.value
+                #expect(gereed.status == 200, "\(gereed.tekst)")
+                #expect(schrijven.status == 201, "\(schrijven.tekst)")
+                #expect(lijstenToen < 32, "every list had finished before /ready and the write were tried: the test proved nothing")
+                try await group.waitForAll()
+            }
+            #expect(klaar.value == 32)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aClientThatSendsHalfARequestIsDisconnected() async throws {
+        try await APITest.met(idleTimeout: .seconds(1)) { t in
+            let (_, gesloten) = try await t.anoniem.rauw("GET /health HTTP/1.1\r\nHost: x\r\n", wacht: .seconds(10))
+            #expect(gesloten, "the server kept a half request open for 10 s")
+            #expect(try await t.anoniem.get("/health").status == 200)
+        }
+    }
+}
