@@ -24,6 +24,8 @@ extension EventStore {
         }
         guard !rows.isEmpty else { throw EventStoreError.emptyAppend }
         let written = try await pool.withTransaction { connection in
+            // Before the first write (the staging table is one): readers then wait for this import.
+            try await connection.query("SELECT take_append_lock()")
             try await connection.simpleQuery(unsafeSQL: """
                 CREATE TEMP TABLE import_staging (
                     stream_id text, stream_version bigint, event_id uuid, event_type text, schema_version integer,

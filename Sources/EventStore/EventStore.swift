@@ -80,13 +80,15 @@ public struct EventStore: Sendable {
     static func readAll(after position: GlobalPosition, limit: Int, on connection: PostgresConnection)
         async throws -> [RecordedEvent]
     {
-        // pg_current_snapshot() is the statement's own snapshot, so every transaction below its
-        // xmin has committed (and is visible to this statement) or aborted.
+        // Every appending transaction below the horizon has ended; this later statement's snapshot
+        // sees the ones that committed (sql/0008, decision 0011). Unrelated transactions anywhere on
+        // the cluster do not hold it back.
+        let horizon: String = try await connection.query("SELECT events_horizon()::text AS horizon").first?.decode("horizon") ?? "0"
         let rows = try await connection.query(
             """
             SELECT \(unsafeRaw: columns) FROM events
             WHERE (transaction_id, position) > (\(position.transactionID)::xid8, \(position.position))
-              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              AND transaction_id < \(horizon)::xid8
             ORDER BY events.transaction_id, events.position LIMIT \(limit)
             """)
         return try rows.map(recordedEvent)

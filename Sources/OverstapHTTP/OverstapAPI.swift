@@ -65,7 +65,7 @@ public struct OverstapAPI: Sendable {
         router.add(middleware: VerzoekMiddleware())
         router.add(middleware: MetricsMiddleware())
         for route in routes {
-            router.on(RouterPath(route.pad), method: route.methode) { request, context in
+            @Sendable func antwoord(_ request: Request, _ context: APIContext) async throws -> Response {
                 var context = context
                 if let rollen = route.rollen {
                     let (tokenID, lezer) = try await aanmelden(request)
@@ -77,6 +77,9 @@ public struct OverstapAPI: Sendable {
                 }
                 return try await route.handler(request, context)
             }
+            router.on(RouterPath(route.pad), method: route.methode, use: antwoord)
+            // HEAD on every GET (RFC 9110 §9.3.2); `VerzoekMiddleware` drops the body.
+            if route.methode == .get { router.on(RouterPath(route.pad), method: .head, use: antwoord) }
         }
         return router
     }
@@ -90,7 +93,8 @@ public struct OverstapAPI: Sendable {
     ) -> some ApplicationProtocol {
         Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout / .nanoseconds(1))))),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [HonderdDoorgaan()], idleTimeout: .nanoseconds(Int64(idleTimeout / .nanoseconds(1))))),
             configuration: .init(address: .hostname(host, port: port), serverName: "overstap"),
             onServerRunning: onServerRunning, logger: logger)
     }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import Overstap
 
 /// An error response as `application/problem+json` (RFC 9457), in Dutch, with the offending
@@ -102,6 +103,9 @@ struct Probleem: HTTPResponseError {
             }
         case let fout as PostgresError where [.connectionFailed, .connectionClosed, .poolTimeout].contains(fout.code):
             return Probleem(.serviceUnavailable, "de database is nu niet bereikbaar; probeer het later opnieuw")
+        case is HTTPParserError:
+            // A malformed body (a chunk size that is no number, say) arrives while the handler reads it.
+            return Probleem(.badRequest, "de body is geen geldig HTTP-bericht")
         case is NIOTooManyBytesError:
             return Probleem(.contentTooLarge, "de body is groter dan \(APIContext.maximaleBody / 1024) KiB")
         case let fout as any HTTPResponseError where fout.status.code < 500:

@@ -6,7 +6,7 @@ import NIOCore
 import Logging
 
 /// Outermost middleware: a request id (the caller's `X-Request-ID` when sane), `API-Version` on
-/// every response, every error as problem+json, and one log line per request naming the route
+/// every response, every error as problem+json, no body on an answer to `HEAD`, and one log line per request naming the route
 /// template, never the path or query (they hold case ids and dates).
 struct VerzoekMiddleware: RouterMiddleware {
     typealias Context = APIContext
@@ -30,6 +30,7 @@ struct VerzoekMiddleware: RouterMiddleware {
                     .response(from: request, context: context)
             }
         }
+        if request.method == .head { response = Response(status: response.status, headers: response.headers) }
         response.headers[.apiVersion] = OverstapAPI.versie
         response.headers[.xRequestID] = requestID
         let duur = ContinuousClock.now - start

@@ -30,6 +30,52 @@ import Testing
         #expect(all.map(\.streamID) == ["early", "late"])
     }
 
+    @Test func openTransactionsThatDoNotAppendHoldNoReaderBack() async throws {
+        let db = try await TestDatabase.make()
+        let elders = try await TestDatabase.make()
+        // A transaction id held open in another database of the cluster, and one in this database
+        // that writes something other than events: neither may hold the log's readers back.
+        var open: [PostgresConnection] = []
+        for (database, sql) in [(elders, "CREATE TABLE bezig (x int)"), (db, "CREATE TABLE ook_bezig (x int)")] {
+            let connection = try await PostgresConnection.connect(database.configuration)
+            try await connection.query("BEGIN")
+            try await connection.query(PostgresQuery(unsafeSQL: sql))
+            open.append(connection)
+        }
+        try await db.store.append(to: "s", expected: .noStream, [event("a")])
+        #expect(try await db.store.readAll(after: .start, limit: 10).map(\.type) == ["a"])
+        for connection in open {
+            try await connection.query("ROLLBACK")
+            await connection.close()
+        }
+    }
+
+    @Test func aTransactionThatWroteBeforeItAppendsIsRefused() async throws {
+        let db = try await TestDatabase.make()
+        let connection = try await PostgresConnection.connect(db.configuration)
+        try await connection.query("BEGIN")
+        try await connection.query("CREATE TABLE eerst (x int)")  // the transaction has an id now, without the append lock
+        await #expect(throws: PostgresError.self) {
+            do {
+                try await connection.query(
+                    "INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, occurred_at) VALUES ('s', 1, \(UUID()), 'a', 1, '{}', now())")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "ES003")
+                throw error
+            }
+        }
+        try await connection.query("ROLLBACK")
+        // Taking the lock first is the way: then the same works.
+        try await connection.query("BEGIN")
+        try await connection.query("SELECT take_append_lock()")
+        try await connection.query("CREATE TABLE eerst (x int)")
+        try await connection.query(
+            "INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, occurred_at) VALUES ('s', 1, \(UUID()), 'a', 1, '{}', now())")
+        try await connection.query("COMMIT")
+        await connection.close()
+        #expect(try await db.store.count() == 1)
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func aSubscriberSeesEveryEventOfEightConcurrentWritersExactlyOnceInGlobalOrder() async throws {
         let db = try await TestDatabase.make(maximumConnections: 12)

@@ -47,4 +47,44 @@ import Testing
             #expect(try await t.anoniem.get("/health").status == 200)
         }
     }
+
+    @Test func aMalformedChunkedBodyIsABadRequest() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let token = coordinator.token ?? ""
+            let voor = try await t.aantal()
+            let (antwoord, _) = try await t.anoniem.rauw(
+                "POST /v1/leerlingen HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n")
+            #expect(antwoord.hasPrefix("HTTP/1.1 400"), "\(antwoord)")
+            #expect(try await t.aantal() == voor)
+            #expect(try await t.anoniem.get("/health").status == 200)
+        }
+    }
+
+    @Test func expectContinueIsAnsweredAtOnce() async throws {
+        try await APITest.met { t in
+            // The head only: a client that asked waits for 100 Continue before it sends the body.
+            let (antwoord, _) = try await t.anoniem.rauw(
+                "POST /v1/leerlingen HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                    + "Expect: 100-continue\r\n\r\n", wacht: .milliseconds(800))
+            #expect(antwoord.hasPrefix("HTTP/1.1 100 Continue"), "\(antwoord)")
+        }
+    }
+
+    @Test func headOnAGetRouteAnswersItsHeadersWithoutABody() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            for (klant, pad) in [(t.anoniem, "/health"), (coordinator, "/v1/risicolijst?peildatum=2026-02-01")] {
+                let get = try await klant.get(pad)
+                let head = try await klant.verzoek(.HEAD, pad)
+                #expect(head.status == 200, "\(pad)")
+                #expect(head.body.isEmpty && !get.body.isEmpty)
+                #expect(head.header("Content-Type") == get.header("Content-Type"))
+            }
+            let geweigerd = try await t.anoniem.verzoek(.HEAD, "/v1/risicolijst")
+            #expect(geweigerd.status == 401 && geweigerd.body.isEmpty)
+            #expect(try await coordinator.verzoek(.HEAD, "/v1/bestaat-niet").status == 404)
+        }
+    }
 }

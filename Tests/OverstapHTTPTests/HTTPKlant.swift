@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A response as the tests read it.
 struct Antwoord: Sendable {
@@ -66,7 +67,7 @@ struct HTTPKlant: Sendable {
 
 extension HTTPKlant {
     /// Sends `bytes` as they are (a malformed request, half a header) and returns what the server
-    /// answers before it closes the connection, or when `wacht` has passed (then `gesloten` is false).
+    /// sent until it closed the connection (`gesloten`) or until `wacht` had passed.
     func rauw(_ bytes: String, wacht: Duration = .seconds(5)) async throws -> (antwoord: String, gesloten: Bool) {
         let kanaal = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
@@ -75,21 +76,29 @@ extension HTTPKlant {
                         wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: false))
                 }
             }
-        return try await kanaal.executeThenClose { inbound, outbound in
+        let ontvangen = Ontvangen()
+        let gesloten = try await kanaal.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: bytes))
-            return try await withThrowingTaskGroup(of: (String, Bool)?.self) { group in
+            return try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
-                    var ontvangen = ""
-                    for try await deel in inbound { ontvangen += String(buffer: deel) }
-                    return (ontvangen, true)
+                    for try await deel in inbound { ontvangen.voegToe(String(buffer: deel)) }
+                    return true
                 }
                 group.addTask {
                     try await Task.sleep(for: wacht)
-                    return nil
+                    return false
                 }
                 defer { group.cancelAll() }
-                return try await group.next().flatMap { $0 } ?? ("", false)
+                return try await group.next() ?? false
             }
         }
+        return (ontvangen.tekst, gesloten)
     }
+}
+
+/// What a raw connection received so far.
+final class Ontvangen: Sendable {
+    private let tekstNu = Mutex("")
+    func voegToe(_ deel: String) { tekstNu.withLock { $0 += deel } }
+    var tekst: String { tekstNu.withLock { $0 } }
 }

@@ -116,7 +116,8 @@ import Testing
                                      "projectie_bijwerken", "d_rebuild", "e_tijdlijn_p50", "e_tijdlijn_p99", "e_risicolijst_p50",
                                      "e_risicolijst_p99", "e_coachbelasting_p50", "e_coachbelasting_p99", "f_nightly"]
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") {
-            verwacht.formUnion(["g_tijdlijn_rps", "g_tijdlijn_p99", "g_risicolijst_rps", "g_risicolijst_p99"])
+            verwacht.formUnion(["g_tijdlijn_rps", "g_tijdlijn_p99", "g_risicolijst_rps", "g_risicolijst_p99",
+                                "h_gereed_p99", "h_schrijven_p99"])
         }
         #expect(Set(figuren.keys) == verwacht)
         #expect(figuren.values.allSatisfy { ($0["ons"] as? Double ?? 0) > 0 })

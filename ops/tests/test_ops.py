@@ -128,6 +128,8 @@ class Systemd(unittest.TestCase):
                     program, *args = service[key].split()
                     self.assertEqual(program, "/usr/local/bin/overstap", name)
                     self.assertTrue(is_command(args), f"{name}: {service[key]}")
+        # Enough descriptors for many clients (the service closes stalled ones after its idle timeout).
+        self.assertGreaterEqual(int(self.parse("overstap.service")["Service"]["LimitNOFILE"]), 65536)
         timer = self.parse("overstap-nightly.timer")["Timer"]
         self.assertEqual(timer["OnCalendar"], "*-*-* 02:00:00 Europe/Amsterdam")
         self.assertEqual(timer["Unit"], "overstap-nightly.service")

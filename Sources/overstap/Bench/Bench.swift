@@ -14,7 +14,8 @@ struct Bench: AsyncParsableCommand {
             Works in two databases of its own (overstap_bench_schrijven, overstap_bench_natie) on the server \
             of DATABASE_URL or the embedded one, made afresh and dropped afterwards. Figures: a) single-event \
             appends at 1/8/32 writers, b) a case as one batch, c) COPY import, d) projection rebuild, \
-            e) read latencies, f) the nightly job, g) HTTP with wrk (skipped without wrk). Build with \
+            e) read latencies, f) the nightly job, g) HTTP with wrk, h) /ready and a write under 32 past lists \
+            (g and h need wrk and curl). Build with \
             `swift build -c release` first; debug builds measure the debugger's code.
             """)
 
@@ -66,7 +67,12 @@ struct Bench: AsyncParsableCommand {
             figuren.append(try await natie.nacht())
             // The running service applies the night's flags as they come; here we do it before the HTTP load.
             try await trajecten.projectie(natie.instellingen).catchUp()
-            let api = OverstapAPI(trajecten: trajecten, instellingen: natie.instellingen, vandaag: { Natie.peildatum })
+            // Pools as `serve` sets them up: lists and token checks / `/ready` apart from the writes.
+            let lijsten = PostgresPool(natiePool.configuration, maximumConnections: 4, acquireTimeout: .seconds(10))
+            let beheer = PostgresPool(natiePool.configuration, maximumConnections: 2, acquireTimeout: .seconds(2))
+            defer { Task { await lijsten.close(); await beheer.close() } }
+            let api = OverstapAPI(trajecten: trajecten, instellingen: natie.instellingen, lijsten: lijsten, beheer: beheer,
+                                  vandaag: { Natie.peildatum })
             figuren += try await HTTPLast(api: api, duur: duur, voortgang: voortgang).figuren(ids)
             await natiePool.close()
             if !behoud {

@@ -40,7 +40,7 @@ struct HTTPLast {
             var figuren: [Figuur] = []
 
             voortgang("g. HTTP timeline (wrk, \(verbindingen) connections)")
-            let tijdlijn = try laad(wrk, poort: poort, pad: nil, ids: inRegio, token: token)
+            let tijdlijn = try await laad(wrk, poort: poort, pad: nil, ids: inRegio, token: token)
             let ruweTijdlijn = try await Meting.doorvoer(werkers: verbindingen, duur: duur) { w, ronde in
                 _ = try await pool.query(Natie.ruweTijdlijn("traject-" + inRegio[(w * 7919 + ronde) % inRegio.count]))
                 return 1
@@ -48,14 +48,78 @@ struct HTTPLast {
             figuren += paar("tijdlijn", "GET /v1/leerlingen/{id}/tijdlijn", tijdlijn, ruweTijdlijn)
 
             voortgang("g. HTTP risicolijst (wrk, \(verbindingen) connections)")
-            let risico = try laad(wrk, poort: poort, pad: "/v1/risicolijst?peildatum=\(Natie.peildatum)&paginaGrootte=50", ids: [], token: token)
+            let risico = try await laad(wrk, poort: poort, pad: "/v1/risicolijst?peildatum=\(Natie.peildatum)&paginaGrootte=50", ids: [], token: token)
             let ruwRisico = try await Meting.doorvoer(werkers: verbindingen, duur: duur) { _, _ in
                 _ = try await pool.query(Natie.ruweRegio(regio))
                 return 1
             }
             figuren += paar("risicolijst", "GET /v1/risicolijst (one region)", risico, ruwRisico)
+            figuren += try await onderLijsten(wrk, poort: poort, token: token, regio: regio)
             return figuren
         }
+    }
+
+    /// h. `/ready` and a write (an aanmelding) while 32 connections ask for a past peildatum's
+    /// risicolijst (every case folded from its timeline), against the same requests on an idle
+    /// server in the same run: the bulkheads of `serve` keep both answering (issue 12). The load
+    /// (wrk) and the measuring client (curl) are other processes, waited for on threads of their
+    /// own, so that the server in this process keeps both cores of the cooperative pool.
+    private func onderLijsten(_ wrk: String, poort: Int, token: String, regio: String) async throws -> [Figuur] {
+        voortgang("h. /ready and a write, idle and under 32 past-peildatum lists at once")
+        let basis = "http://127.0.0.1:\(poort)"
+        let aanmelding = #"{"datum":"\#(Natie.peildatum)","gegevens":{"regio":"\#(regio)","vsoSchool":"Bench","uitstroomprofiel":"vervolgonderwijs","beoogdeOpleiding":{"instelling":"MBO Bench","opleiding":"Entree"},"verwachteStartdatum":"2027-09-01","persoonsgegevens":{"naam":"Bench","geboortedatum":"2010-01-01","leerlingnummer":"1"}}}"#
+        func meet() async throws -> (gereed: [Double], schrijven: [Double]) {
+            var gereed: [Double] = [], schrijven: [Double] = []
+            for _ in 0..<20 { gereed.append(try await curl(basis + "/ready", verwacht: 200)) }
+            for _ in 0..<10 { schrijven.append(try await curl(basis + "/v1/leerlingen", verwacht: 201, token: token, body: aanmelding)) }
+            return (gereed, schrijven)
+        }
+        let rustig = try await meet()
+        let verleden = Natie.peildatum.plus(dagen: -200)
+        let seconden = 20
+        let last = Task {
+            try await Self.eigenDraad {
+                try spawnAndWait([wrk, "-t2", "-c32", "-d\(seconden)s", "-H", "Authorization: Bearer \(token)",
+                                  basis + "/v1/risicolijst?peildatum=\(verleden)&paginaGrootte=5"])
+            }
+        }
+        try await Task.sleep(for: .seconds(1))  // the lists are queued
+        let start = ContinuousClock.now
+        let belast = try await meet()
+        let duurde = ContinuousClock.now - start
+        _ = try await last.value
+        guard duurde < .seconds(seconden - 1) else {
+            throw CLIFout("measuring took longer than the list load (\(duurde)). Hint: the server is far too slow under load")
+        }
+        return [
+            Figuur("h_gereed_p99", "GET /ready p99 under 32 past-peildatum lists at once (raw: the same on an idle server)",
+                   eenheid: "ms", ons: Meting.percentiel(99, belast.gereed), ruw: Meting.percentiel(99, rustig.gereed)),
+            Figuur("h_schrijven_p99", "POST /v1/leerlingen p99 under 32 past-peildatum lists at once (raw: idle server)",
+                   eenheid: "ms", ons: Meting.percentiel(99, belast.schrijven), ruw: Meting.percentiel(99, rustig.schrijven)),
+        ]
+    }
+
+    /// Runs blocking `werk` (a child process) on a thread of its own, never on the cooperative pool.
+    private static func eigenDraad<T: Sendable>(_ werk: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try werk() }) }
+        }
+    }
+
+    /// One request through curl; its total time in ms (curl's own clock, without the process start).
+    private func curl(_ url: String, verwacht: Int, token: String? = nil, body: String? = nil) async throws -> Double {
+        let uitvoer = FileManager.default.temporaryDirectory.appendingPathComponent("overstap-curl-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: uitvoer) }
+        var opdracht = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", "--max-time", "30"]
+        if let token { opdracht += ["-H", "Authorization: Bearer \(token)"] }
+        if let body { opdracht += ["-H", "Content-Type: application/json", "--data", body] }
+        let volledig = ["/usr/bin/env"] + opdracht + [url]
+        let status = try await Self.eigenDraad { try spawnAndWait(volledig, outputPath: uitvoer) }
+        let delen = ((try? String(contentsOfFile: uitvoer, encoding: .utf8)) ?? "").split(separator: " ")
+        guard status == 0, delen.count == 2, Int(delen[0]) == verwacht, let seconden = Double(delen[1]) else {
+            throw CLIFout("\(url) did not answer \(verwacht) (\(delen.first ?? "no answer")). Hint: is curl installed?")
+        }
+        return seconden * 1000
     }
 
     private func paar(_ naam: String, _ wat: String, _ http: (Double, Double), _ ruw: (perSeconde: Double, latenties: [Double])) -> [Figuur] {
@@ -68,7 +132,7 @@ struct HTTPLast {
     }
 
     /// Runs wrk; returns requests/s and p99 in ms.
-    private func laad(_ wrk: String, poort: Int, pad: String?, ids: [String], token: String) throws -> (Double, Double) {
+    private func laad(_ wrk: String, poort: Int, pad: String?, ids: [String], token: String) async throws -> (Double, Double) {
         let map = FileManager.default.temporaryDirectory.appendingPathComponent("overstap-bench-\(UUID())")
         try FileManager.default.createDirectory(at: map, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: map) }
@@ -82,8 +146,9 @@ struct HTTPLast {
             """.write(to: script, atomically: true, encoding: .utf8)
         let uitvoer = map.appendingPathComponent("wrk.txt").path
         let seconden = max(1, Int(Meting.seconds(duur)))
-        let status = try spawnAndWait([wrk, "-t2", "-c\(verbindingen)", "-d\(seconden)s", "--latency", "-s", script.path,
-                                       "http://127.0.0.1:\(poort)"], outputPath: uitvoer)
+        let opdracht = [wrk, "-t2", "-c\(verbindingen)", "-d\(seconden)s", "--latency", "-s", script.path, "http://127.0.0.1:\(poort)"]
+        // On a thread of its own: the server under load runs in this process's cooperative pool.
+        let status = try await Self.eigenDraad { try spawnAndWait(opdracht, outputPath: uitvoer) }
         let tekst = (try? String(contentsOfFile: uitvoer, encoding: .utf8)) ?? ""
         guard status == 0, let rps = Self.getal(na: "Requests/sec:", in: tekst), let p99 = Self.latentie(na: "99%", in: tekst) else {
             throw CLIFout("wrk failed (status \(status)). Hint: run it by hand: \(wrk) -t2 -c8 -d5s http://127.0.0.1:\(poort)/health")
