@@ -44,8 +44,9 @@ public struct EventStore: Sendable {
         } catch let error as PostgresError {
             throw Self.storeError(error, stream: stream, expected: expected)
         }
+        guard let laatste = rows.last else { throw PostgresError(code: .decoding, message: "append_events returned no rows") }
         let result = AppendResult(
-            streamVersion: try rows.last!.decode("stream_version"),
+            streamVersion: try laatste.decode("stream_version"),
             positions: try rows.map { try Self.globalPosition($0) })
         // The wake-up does not hold up the writer: subscribers re-query anyway and poll as a fallback.
         Task { await wakeSubscribers() }

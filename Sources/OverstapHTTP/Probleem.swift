@@ -100,9 +100,10 @@ struct Probleem: HTTPResponseError {
             case .versieConflict: Probleem(.preconditionFailed, fout.description)
             case .onbekendTraject: Probleem(.notFound, "dit traject bestaat niet")
             case .andereHerhaling: Probleem(.unprocessableContent, fout.description)
+            case .teDrukBezet: Probleem(.serviceUnavailable, fout.description, headers: [.retryAfter: "1"])
             }
         case let fout as PostgresError where [.connectionFailed, .connectionClosed, .poolTimeout].contains(fout.code):
-            return Probleem(.serviceUnavailable, "de database is nu niet bereikbaar; probeer het later opnieuw")
+            return Probleem(.serviceUnavailable, "de database is nu niet bereikbaar; probeer het later opnieuw", headers: [.retryAfter: "5"])
         case is HTTPParserError:
             // A malformed body (a chunk size that is no number, say) arrives while the handler reads it.
             return Probleem(.badRequest, "de body is geen geldig HTTP-bericht")

@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import Overstap
 @testable import OverstapHTTP
@@ -85,6 +86,23 @@ import Testing
             let geweigerd = try await t.anoniem.verzoek(.HEAD, "/v1/risicolijst")
             #expect(geweigerd.status == 401 && geweigerd.body.isEmpty)
             #expect(try await coordinator.verzoek(.HEAD, "/v1/bestaat-niet").status == 404)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aTransactionLeftOpenInAnotherDatabaseHoldsNoTimelineBack() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let id = try await t.meldAan(door: coordinator)
+            let elders = try await TestDatabase.make()
+            let open = try await PostgresConnection.connect(elders.configuration)
+            try await open.query("BEGIN")
+            try await open.query("CREATE TABLE bezig (x int)")  // holds a transaction id, as `BEGIN; INSERT …; pg_sleep(40)` would
+            try await t.leg("contactmoment", ["vorm": "app"], op: "2026-02-01", bij: id, door: coordinator)
+            let tijdlijn = try await coordinator.get("/v1/leerlingen/\(id)/tijdlijn")
+            #expect(tijdlijn.json["actueel"] as? Bool == true && tijdlijn.resultaten.count == 2, "\(tijdlijn.tekst)")
+            try await open.query("ROLLBACK")
+            await open.close()
         }
     }
 }

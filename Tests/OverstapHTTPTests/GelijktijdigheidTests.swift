@@ -30,6 +30,25 @@ import Testing
         }
     }
 
+    @Test func tenWritersWithoutIfMatchNeverGetAPreconditionTheyDidNotSend() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let id = try await t.meldAan(door: coordinator)
+            let statussen = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        try await coordinator.verzoek(.POST, "/v1/leerlingen/\(id)/gebeurtenissen",
+                                                      headers: [("Content-Type", "application/json")], body: Self.contactJSON).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(!statussen.contains(412), "\(statussen)")
+            #expect(statussen.allSatisfy { $0 == 201 || $0 == 503 }, "\(statussen)")
+            #expect(try await t.db.store.readStream("traject-" + id).count == 1 + statussen.count { $0 == 201 })
+        }
+    }
+
     @Test func aRetriedPostWithTheSameIdempotencyKeyReturnsTheOriginalAndWritesNothing() async throws {
         try await APITest.met { t in
             let coordinator = try await t.coordinator()

@@ -9,6 +9,8 @@ public enum TrajectFout: Error, Equatable, Sendable, CustomStringConvertible {
     case onbekendTraject
     /// Event ids of an earlier request came back with different events (a reused idempotency key).
     case andereHerhaling
+    /// Without an expected version, other writers won every one of the retries: try again shortly.
+    case teDrukBezet
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum TrajectFout: Error, Equatable, Sendable, CustomStringConvertible {
             "het traject is inmiddels gewijzigd (versie \(actueel), niet \(verwacht)); lees het opnieuw"
         case .onbekendTraject: "onbekend traject"
         case .andereHerhaling: "deze sleutel hoort bij een eerder verzoek met andere gebeurtenissen"
+        case .teDrukBezet: "er schrijven nu te veel anderen tegelijk op dit traject; probeer het zo opnieuw"
         }
     }
 }
@@ -56,7 +59,8 @@ public struct Trajecten: Sendable {
     ///
     /// With `verwachteVersie` a concurrent change is a `versieConflict`; without it the call
     /// re-reads and re-decides, up to `pogingen` times with a short random pause, when another
-    /// writer got in between (every round one writer wins, so this always makes progress). With `eventIDs`
+    /// writer got in between (every round one writer wins, so this always makes progress), and
+    /// throws `teDrukBezet` when it lost every round. With `eventIDs`
     /// a retry of a batch already stored returns the original result and writes nothing.
     @discardableResult
     public func registreer(
@@ -90,6 +94,8 @@ public struct Trajecten: Sendable {
                 // Someone else wrote: decide again on the new state, after a pause that spreads the retries.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(2 * attempt))))
             } catch EventStoreError.wrongExpectedVersion(_, _, let actueel) {
+                // The caller set no precondition, so a lost race is no 412 of theirs: busy, not conflicting.
+                guard verwachteVersie != nil else { throw TrajectFout.teDrukBezet }
                 throw TrajectFout.versieConflict(verwacht: versie, actueel: actueel)
             }
         }
