@@ -32,6 +32,8 @@ struct VerzoekMiddleware: RouterMiddleware {
         }
         if request.method == .head { response = Response(status: response.status, headers: response.headers) }
         response.headers[.apiVersion] = OverstapAPI.versie
+        // Answers may hold personal data and change with every write: no cache keeps them.
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         response.headers[.xRequestID] = requestID
         let duur = ContinuousClock.now - start
         var metadata: Logger.Metadata = [

@@ -15,7 +15,8 @@ struct Omgeving {
     }
 
     /// Opens the database, checks it is migrated, brings the read models up to date, runs `body`.
-    /// Refuses to start without a key-encryption key: personal data is never stored in plain text.
+    /// Refuses to start without a key-encryption key (personal data is never stored in plain text)
+    /// and with one that cannot unwrap the database's data keys (a wrong KEK).
     /// A catch-up that fails is logged and does not stop the command: the read models may trail
     /// the log, and `serve` keeps trying (an event that cannot be applied is set aside, not fatal).
     static func met<T>(sessie: [String: String] = [:], _ body: (Omgeving) async throws -> T) async throws -> T {
@@ -26,9 +27,10 @@ struct Omgeving {
             let pending = try await migrator.pending(database.pool)
             guard pending.isEmpty else { throw ServeError.notMigrated(pending: pending.count) }
             try await EventStore(pool: database.pool).checkTransactionCounter()
+            let kluis = Kluis(pool: database.pool, sleutelring: sleutelring)
+            try await kluis.controleerSleutelring()
             let omgeving = Omgeving(
-                database: database,
-                trajecten: Trajecten(store: EventStore(pool: database.pool), kluis: Kluis(pool: database.pool, sleutelring: sleutelring)),
+                database: database, trajecten: Trajecten(store: EventStore(pool: database.pool), kluis: kluis),
                 instellingen: instellingen, overzichten: Overzichten(pool: database.pool, instellingen: instellingen))
             do {
                 try await omgeving.projectie.catchUp()

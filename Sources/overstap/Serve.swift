@@ -26,6 +26,10 @@ struct Serve: AsyncParsableCommand {
         try await Omgeving.met(sessie: Database.dienstSessie) { omgeving in
             let who: String = try await omgeving.database.pool.query("SELECT current_user AS who").first?.decode("who") ?? "?"
             let environment = ProcessInfo.processInfo.environment
+            if try await Self.magLogWijzigen(omgeving.database.pool) {
+                logger.warning("serving with a database role that can change or delete events (owner or superuser); use the application login (ops/sql/roles.sql)",
+                               metadata: ["db.role": "\(who)"])
+            }
             // Bulkheads: lists queue among themselves; token checks and /ready never queue behind either.
             let lijsten = omgeving.database.extraPool(
                 environment["OVERSTAP_DB_LIJSTEN_POOL_SIZE"].flatMap(Int.init) ?? 4, wachttijd: .seconds(10))
@@ -51,6 +55,20 @@ struct Serve: AsyncParsableCommand {
             await beheer.close()
             logger.info("stopped")
         }
+    }
+}
+
+extension Serve {
+    /// Whether the session's role could change the log: a superuser, a member of the owner of
+    /// `events`, or a role with UPDATE, DELETE or TRUNCATE on it.
+    static func magLogWijzigen(_ pool: PostgresPool) async throws -> Bool {
+        try await pool.query(
+            """
+            SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                OR pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'events'::regclass), 'MEMBER')
+                OR has_table_privilege('events', 'UPDATE, DELETE, TRUNCATE') AS kan
+            """
+        ).first?.decode("kan") ?? true
     }
 }
 

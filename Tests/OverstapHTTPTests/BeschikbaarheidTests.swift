@@ -65,6 +65,7 @@ import Testing
             }
             #expect(verzoeken > 500)
             #expect(try await t.anoniem.get("/health").status == 200)
+            #expect(try await coordinator.get("/v1/leerlingen/\(id)").header("Cache-Control") == "no-store")
             // Only the plain contact moments with sane headers may have been written, never more than one per request.
             #expect(try await t.aantal() - voor < verzoeken)
         }

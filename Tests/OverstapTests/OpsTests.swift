@@ -136,11 +136,11 @@ import Testing
         let port = Int.random(in: 20_000..<40_000)
         var uitvoer: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-        init(_ db: TestDatabase) async throws {
+        init(_ db: TestDatabase, env: [String: String] = [:]) async throws {
             FileManager.default.createFile(atPath: log.path, contents: nil)
             proces.executableURL = URL(fileURLWithPath: OpsTests.overstap)
             proces.arguments = ["serve", "--port", String(port)]
-            proces.environment = ProcessInfo.processInfo.environment.merging(ServeTests.omgeving(db)) { $1 }
+            proces.environment = ProcessInfo.processInfo.environment.merging(ServeTests.omgeving(db).merging(env) { $1 }) { $1 }
             proces.standardError = try FileHandle(forWritingTo: log)
             proces.standardOutput = FileHandle.nullDevice
             try proces.run()
@@ -201,5 +201,33 @@ import Testing
         }
         let (_, nogSteeds) = try OpsTests.run([OpsTests.overstap, "projections", "quarantaine"], env: Self.omgeving(db))
         #expect(nogSteeds.contains("In quarantaine: 2 gebeurtenis(sen) van 1 traject(en)"), "\(nogSteeds)")
+    }
+
+    @Test(.timeLimit(.minutes(2))) func serveWarnsWhenItsRoleCouldChangeTheLog() async throws {
+        let db = try await TestDatabase.make()
+        let eigenaar = try await Dienst(db)  // the test's login is a superuser
+        let (_, log) = try await eigenaar.stop()
+        #expect(log.contains("can change or delete events"), "\(log)")
+        let app = try await Dienst(db, env: ["OVERSTAP_DB_ROLE": "overstap_app"])
+        let (status, appLog) = try await app.stop()
+        #expect(status == 0 && appLog.contains("overstap is serving") && !appLog.contains("can change or delete events"), "\(appLog)")
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aWrongKeyEncryptionKeyStopsServeAtStartWithOneClearLine() async throws {
+        let db = try await TestDatabase.make()
+        let (demo, demoUit) = try OpsTests.run([OpsTests.overstap, "demo", "--leerlingen", "2"], env: Self.omgeving(db))
+        #expect(demo == 0, "\(demoUit)")
+        let ander = Data(repeating: 8, count: 32).base64EncodedString()
+        let (status, uitvoer) = try OpsTests.run([OpsTests.overstap, "serve", "--port", "0"],
+                                                 env: Self.omgeving(db).merging(["OVERSTAP_KEK": ander]) { $1 })
+        #expect(status != 0 && uitvoer.contains("which is not configured") && !uitvoer.contains("overstap is serving"), "\(uitvoer)")
+        #expect(!uitvoer.contains("Fatal") && uitvoer.split(separator: "\n").count <= 3, "\(uitvoer)")
+        // The old key from a file (a mounted secret) makes it start again, for the rotation.
+        let oud = FileManager.default.temporaryDirectory.appendingPathComponent("kek-oud-\(UUID())")
+        try Data((OpsTests.kek + "\n").utf8).write(to: oud)
+        defer { try? FileManager.default.removeItem(at: oud) }
+        let dienst = try await Dienst(db, env: ["OVERSTAP_KEK": ander, "OVERSTAP_KEK_OUD_FILE": oud.path])
+        let (gestopt, log) = try await dienst.stop()
+        #expect(gestopt == 0 && log.contains("overstap is serving"), "\(log)")
     }
 }

@@ -2,6 +2,11 @@
 import Testing
 
 @Suite struct TabelTests {
+    @Test func csvCellsThatASpreadsheetWouldTakeForAFormulaStayText() {
+        let csv = Tabel.csv(["a"], [["=HYPERLINK(\"http://x\",\"klik\")"], ["+31 6"], ["-2+3"], ["@SUM(A1)"], ["\tx"], ["\rx"], ["-"], ["a=b"]])
+        #expect(csv == "a\r\n\"'=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\"\r\n'+31 6\r\n'-2+3\r\n'@SUM(A1)\r\n'\tx\r\n\"'\rx\"\r\n-\r\na=b\r\n")
+    }
+
     @Test func csvQuotesOnlyWhatNeedsQuotingAndEndsLinesWithCRLF() {
         let csv = Tabel.csv(["a", "b"], [["gewoon", "met, komma"], ["\"citaat\"", "regel\nbreuk"]])
         #expect(csv == "a,b\r\ngewoon,\"met, komma\"\r\n\"\"\"citaat\"\"\",\"regel\nbreuk\"\r\n")

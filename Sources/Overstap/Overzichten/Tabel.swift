@@ -11,9 +11,13 @@ public enum Tabel {
             .joined(separator: "\n") + "\n"
     }
 
-    /// RFC 4180 CSV: comma-separated, CRLF line ends, fields quoted when they need it.
+    /// RFC 4180 CSV: comma-separated, CRLF line ends, fields quoted when they need it. A cell that
+    /// a spreadsheet would take for a formula (it begins with `=`, `+`, `-`, `@`, tab or carriage
+    /// return) gets a leading `'` so that it stays text (OWASP, "CSV Injection").
     public static func csv(_ kop: [String], _ rijen: [[String]]) -> String {
-        func veld(_ tekst: String) -> String {
+        func veld(_ ruw: String) -> String {
+            // A lone "-" (no coach) is no formula and stays as it is.
+            let tekst = ruw != "-" && ruw.first.map { "=+-@\t\r".contains($0) } == true ? "'" + ruw : ruw
             guard tekst.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return tekst }
             return "\"" + tekst.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }

@@ -64,6 +64,17 @@ public struct Kluis: Sendable {
         return try sleutelring.pak(gewikkeld, kekID: try rij.decode("kek_id"))
     }
 
+    /// Refuses a key ring that cannot unwrap every data key the database holds (a wrong or
+    /// missing KEK): better no start than 500s on every read and new keys wrapped under the wrong
+    /// KEK. Throws `SleutelFout.onbekendeKEK` naming the first unknown key id.
+    public func controleerSleutelring() async throws {
+        let bekend = Set(([sleutelring.actief] + sleutelring.oud).map(\.id))
+        for rij in try await pool.query("SELECT DISTINCT kek_id FROM leerling_sleutels WHERE kek_id IS NOT NULL ORDER BY kek_id") {
+            let id: String = try rij.decode("kek_id")
+            if !bekend.contains(id) { throw SleutelFout.onbekendeKEK(id) }
+        }
+    }
+
     /// Destroys the case's data key; returns false when it was already gone.
     @discardableResult
     func vergeet(_ traject: String) async throws -> Bool {

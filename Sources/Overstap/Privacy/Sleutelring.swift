@@ -54,7 +54,8 @@ public struct Sleutelring: Sendable {
         self.oud = oud
     }
 
-    /// `OVERSTAP_KEK` or the file `OVERSTAP_KEK_FILE`; `OVERSTAP_KEK_OUD`: old keys, comma-separated.
+    /// `OVERSTAP_KEK` or the file `OVERSTAP_KEK_FILE`; old keys (during a rotation) in
+    /// `OVERSTAP_KEK_OUD`, comma-separated, and/or one per line in the file `OVERSTAP_KEK_OUD_FILE`.
     public static func uitOmgeving(_ omgeving: [String: String] = ProcessInfo.processInfo.environment) throws -> Sleutelring {
         let actief: KEK
         if let tekst = omgeving["OVERSTAP_KEK"], !tekst.isEmpty {
@@ -65,8 +66,13 @@ public struct Sleutelring: Sendable {
         } else {
             throw SleutelFout.geenKEK
         }
-        let oud = try (omgeving["OVERSTAP_KEK_OUD"] ?? "").split(separator: ",").map {
+        var oud = try (omgeving["OVERSTAP_KEK_OUD"] ?? "").split(separator: ",").map {
             try KEK(base64: String($0), waar: "OVERSTAP_KEK_OUD")
+        }
+        if let pad = omgeving["OVERSTAP_KEK_OUD_FILE"], !pad.isEmpty {
+            guard let inhoud = FileManager.default.contents(atPath: pad) else { throw SleutelFout.ongeldigeKEK(pad) }
+            oud += try String(decoding: inhoud, as: UTF8.self).split(whereSeparator: \.isNewline)
+                .filter { !$0.allSatisfy(\.isWhitespace) }.map { try KEK(base64: String($0), waar: pad) }
         }
         return Sleutelring(actief: actief, oud: oud)
     }
