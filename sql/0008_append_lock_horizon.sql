@@ -11,11 +11,9 @@
 -- commit is visible, so everything below the horizon that appended is visible then.
 
 -- The shared append lock (advisory, two-key form 4712/1): appenders never wait for each other.
-CREATE FUNCTION take_append_lock() RETURNS void LANGUAGE sql AS $$
-    SELECT pg_advisory_xact_lock_shared(4712, 1)
-$$;
-
-CREATE FUNCTION events_take_append_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Taking it after the transaction got an id (it wrote something first) would let readers pass
+-- that id: refused with ES003.
+CREATE FUNCTION take_append_lock() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF pg_current_xact_id_if_assigned() IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM pg_locks
@@ -25,6 +23,12 @@ BEGIN
         RAISE EXCEPTION 'events are appended only by a transaction that took the append lock before its first write'
             USING ERRCODE = 'ES003', HINT = 'Call take_append_lock() first in the transaction, or use append_events().';
     END IF;
+    PERFORM pg_advisory_xact_lock_shared(4712, 1);
+END;
+$$;
+
+CREATE FUNCTION events_take_append_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
     PERFORM take_append_lock();
     RETURN NULL;
 END;
@@ -39,13 +43,15 @@ CREATE TRIGGER events_take_append_lock BEFORE INSERT ON events
 -- running in the snapshot: then the horizon falls back to the snapshot's xmin for that moment.
 CREATE FUNCTION events_horizon() RETURNS xid8 LANGUAGE sql VOLATILE AS $$
     WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+    -- One scan of the lock table, so a holder's advisory lock and its id are seen at one moment.
     holders AS (
-        SELECT t.transactionid::text::numeric AS xid32
-          FROM pg_locks a
-          LEFT JOIN pg_locks t ON t.virtualtransaction = a.virtualtransaction AND t.locktype = 'transactionid'
-                              AND t.mode = 'ExclusiveLock' AND t.granted
-         WHERE a.locktype = 'advisory' AND a.granted AND a.classid = 4712 AND a.objid = 1 AND a.objsubid = 2
-           AND a.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        -- The least of its ids is the top-level one (a subtransaction's id comes after it).
+        SELECT min(transactionid::text::numeric) FILTER (WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock') AS xid32
+          FROM pg_locks
+         WHERE granted
+         GROUP BY virtualtransaction
+        HAVING bool_or(locktype = 'advisory' AND classid = 4712 AND objid = 1 AND objsubid = 2
+                       AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
     )
     SELECT least(pg_snapshot_xmax(s),
                  (SELECT min(x) FROM pg_snapshot_xip(s) AS x

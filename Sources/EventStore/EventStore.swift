@@ -78,6 +78,9 @@ public struct EventStore: Sendable {
         try await pool.withConnection { try await Self.readAll(after: position, limit: limit, on: $0) }
     }
 
+    /// Run it outside a transaction or in a READ COMMITTED one: the horizon and the read are two
+    /// statements, and the read must see what committed between them (a REPEATABLE READ
+    /// transaction would read with the horizon's snapshot and could skip an event).
     static func readAll(after position: GlobalPosition, limit: Int, on connection: PostgresConnection)
         async throws -> [RecordedEvent]
     {

@@ -57,10 +57,10 @@ public struct ProjectionRunner: Sendable {
     }
 
     /// Applies what it can now without waiting: returns at once when another runner holds the
-    /// lock (that one is applying) or when committed events wait for writers still in flight.
-    /// Returns whether it reached the end of the log.
-    public func catchUpWithoutWaiting() async throws -> Bool {
-        while true {
+    /// lock (that one is applying) or when committed events wait for writers still in flight,
+    /// and between pages once `deadline` has passed. Returns whether it reached the end of the log.
+    public func catchUpWithoutWaiting(until deadline: ContinuousClock.Instant) async throws -> Bool {
+        while ContinuousClock.now < deadline {
             let step = try await store.pool.withTransaction { connection -> Step? in
                 let locked: Bool = try await connection.query(
                     "SELECT pg_try_advisory_xact_lock(hashtextextended(\(lockKey), 0)) AS locked"
@@ -73,6 +73,7 @@ public struct ProjectionRunner: Sendable {
             case .behindHorizon, nil: return false
             }
         }
+        return false
     }
 
     /// Catches up, then follows new events until the task is cancelled.
@@ -113,9 +114,9 @@ public struct ProjectionRunner: Sendable {
 
     // MARK: Steps
 
-    enum Step { case applied(Int), caughtUp, behindHorizon }
+    private enum Step { case applied(Int), caughtUp, behindHorizon }
 
-    func applyNextPage(on connection: PostgresConnection, locked: Bool = false) async throws -> Step {
+    private func applyNextPage(on connection: PostgresConnection, locked: Bool = false) async throws -> Step {
         if !locked { try await lock(connection) }
         let checkpoint = try await loadCheckpoint(on: connection)
         let page = try await EventStore.page(after: checkpoint, limit: pageSize, on: connection)

@@ -33,16 +33,10 @@ public struct QuarantineRetry: Sendable, Equatable {
     }
 }
 
-/// Errors that say nothing about the event: a lost connection, a timeout, a deadlock, a server
-/// shutting down, a cancelled task. Applying is retried later instead of setting the event aside.
+/// Errors that say nothing about the event (`PostgresError.isTransient`) or a cancelled task:
+/// applying is retried later instead of setting the event aside.
 func isTransient(_ error: any Error) -> Bool {
-    if error is CancellationError { return true }
-    guard let error = error as? PostgresError else { return false }
-    if [.connectionFailed, .connectionClosed, .poolTimeout, .poolClosed].contains(error.code) { return true }
-    // 08 connection, 40 rollback (serialization, deadlock), 53 resources, 55 lock not available,
-    // 57 operator intervention (statement timeout, shutdown), 58 system, XX internal.
-    guard let sqlState = error.sqlState else { return false }
-    return ["08", "40", "53", "55", "57", "58", "XX"].contains(String(sqlState.prefix(2)))
+    error is CancellationError || (error as? PostgresError)?.isTransient == true
 }
 
 /// The error's kind for the quarantine: its type, and for PostgreSQL its code; no message.
@@ -95,9 +89,10 @@ extension ProjectionRunner {
         }
     }
 
-    /// How many events are held for this projection.
-    public func quarantineCount() async throws -> Int {
-        try await store.pool.query(
+    /// How many events are held for this projection; on `pool` when given (a pool that heavy
+    /// work cannot exhaust), else the store's.
+    public func quarantineCount(on pool: PostgresPool? = nil) async throws -> Int {
+        try await (pool ?? store.pool).query(
             "SELECT count(*) AS n FROM projection_quarantine WHERE projection = \(projection.name)"
         ).first.map { try $0.decode("n") } ?? 0
     }
@@ -141,14 +136,17 @@ extension ProjectionRunner {
     func applySettingAside(_ events: [RecordedEvent], on connection: PostgresConnection) async throws {
         var held = try await heldStreams(among: Array(Set(events.map(\.streamID))), on: connection)
         let free = events.filter { !held.contains($0.streamID) }
+        var allApplied = true
         do {
             if !free.isEmpty { try await connection.withSavepoint { try await projection.apply(free, in: $0) } }
+        } catch where !isTransient(error) {
+            allApplied = false  // find the events at fault below
+        }
+        if allApplied {
             for event in events where held.contains(event.streamID) {
                 try await quarantine(event, Self.follows, nil, on: connection)
             }
             return
-        } catch where !isTransient(error) {
-            // Find the events at fault below.
         }
         var newlyHeld: [String] = []
         for event in events {

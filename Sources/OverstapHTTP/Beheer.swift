@@ -46,9 +46,5 @@ extension OverstapAPI {
     }
 
     /// Events the read models' projection has set aside (`overstap projections quarantaine`).
-    private func quarantaine() async throws -> Int {
-        try await beheer.query(
-            "SELECT count(*) AS n FROM projection_quarantine WHERE projection = \(TrajectenProjectie.naam)"
-        ).first?.decode("n") ?? 0
-    }
+    private func quarantaine() async throws -> Int { try await projectie.quarantineCount(on: beheer) }
 }

@@ -11,11 +11,11 @@ extension OverstapAPI {
     var leerlingRoutes: [Route] {
         [
             Route(.post, "/v1/leerlingen", rollen: [.coordinator, .school], meldAan),
-            Route(.get, "/v1/leerlingen/{id}", rollen: Set(Rol.allCases), leerling),
+            Route(.get, "/v1/leerlingen/{id}", rollen: Set(Rol.allCases), registreertLezing: true, leerling),
             Route(.post, "/v1/leerlingen/{id}/gebeurtenissen", rollen: [.coordinator, .coach, .overstaptafel], registreer),
             Route(.get, "/v1/leerlingen/{id}/tijdlijn", rollen: Set(Rol.allCases), tijdlijn),
             Route(.delete, "/v1/leerlingen/{id}/persoonsgegevens", rollen: [.admin], vergeet),
-            Route(.get, "/v1/leerlingen/{id}/inzage", rollen: [.admin], inzage),
+            Route(.get, "/v1/leerlingen/{id}/inzage", rollen: [.admin], registreertLezing: true, inzage),
             Route(.get, "/v1/leerlingen/{id}/leesregister", rollen: [.admin], leesregister),
         ]
     }
@@ -102,7 +102,8 @@ extension OverstapAPI {
         let tot = ContinuousClock.now + Self.tijdlijnWachttijd
         var stand = try await tijdlijnen.stand(van: id)
         while stand.versie < versie, !stand.vastgehouden, ContinuousClock.now < tot {
-            if try await !projectie.catchUpWithoutWaiting() { try await Task.sleep(for: .milliseconds(10)) }
+            // Helping is best effort: whatever goes wrong here, the read answers with what it has.
+            if (try? await projectie.catchUpWithoutWaiting(until: tot)) != true { try await Task.sleep(for: .milliseconds(10)) }
             stand = try await tijdlijnen.stand(van: id)
         }
         let regels = try await tijdlijnen.tijdlijn(id, tot: peildatum)

@@ -79,7 +79,7 @@ public struct OverstapAPI: Sendable {
             }
             router.on(RouterPath(route.pad), method: route.methode, use: antwoord)
             // HEAD on every GET (RFC 9110 §9.3.2); `VerzoekMiddleware` drops the body.
-            if route.methode == .get { router.on(RouterPath(route.pad), method: .head, use: antwoord) }
+            if route.methode == .get, !route.registreertLezing { router.on(RouterPath(route.pad), method: .head, use: antwoord) }
         }
         return router
     }
@@ -109,18 +109,21 @@ public struct OverstapAPI: Sendable {
 }
 
 /// One route: method, path in OpenAPI form (`/v1/leerlingen/{id}`), the roles that may call it
-/// (`nil`: open, without a token), and its handler.
+/// (`nil`: open, without a token), and its handler. A `GET` that registers a read of personal
+/// data (`registreertLezing`) has no `HEAD`: the register must not record a read nobody received.
 struct Route: Sendable {
     let methode: HTTPRequest.Method
     let pad: String
     let rollen: Set<Rol>?
+    let registreertLezing: Bool
     let handler: @Sendable (Request, APIContext) async throws -> Response
 
-    init(_ methode: HTTPRequest.Method, _ pad: String, rollen: Set<Rol>?,
+    init(_ methode: HTTPRequest.Method, _ pad: String, rollen: Set<Rol>?, registreertLezing: Bool = false,
          _ handler: @escaping @Sendable (Request, APIContext) async throws -> Response) {
         self.methode = methode
         self.pad = pad
         self.rollen = rollen
+        self.registreertLezing = registreertLezing
         self.handler = handler
     }
 }

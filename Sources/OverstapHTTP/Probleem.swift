@@ -102,7 +102,7 @@ struct Probleem: HTTPResponseError {
             case .andereHerhaling: Probleem(.unprocessableContent, fout.description)
             case .teDrukBezet: Probleem(.serviceUnavailable, fout.description, headers: [.retryAfter: "1"])
             }
-        case let fout as PostgresError where [.connectionFailed, .connectionClosed, .poolTimeout].contains(fout.code):
+        case let fout as PostgresError where fout.isTransient:
             return Probleem(.serviceUnavailable, "de database is nu niet bereikbaar; probeer het later opnieuw", headers: [.retryAfter: "5"])
         case is HTTPParserError:
             // A malformed body (a chunk size that is no number, say) arrives while the handler reads it.

@@ -92,11 +92,20 @@ extension PostgresError {
     /// Whether the server reported this SQLSTATE.
     public func has(_ state: String) -> Bool { sqlState == state }
 
-    /// Whether the operation may succeed when retried on a fresh connection.
+    /// No connection to the database could be had, or the one in use broke: nothing can run now.
+    public var isConnectionFailure: Bool {
+        [.connectionClosed, .connectionFailed, .poolTimeout, .poolClosed].contains(code)
+    }
+
+    /// Whether the failure says nothing about the statement itself, so that it may succeed when
+    /// retried later: no connection (or none free, or the pool closing), or a server-side class of
+    /// 08 connection, 40 rollback (serialization, deadlock), 53 resources, 55 lock not available
+    /// (lock_timeout), 57 operator intervention (statement_timeout, shutdown), 58 system, XX internal.
+    /// The one rule for the projection's quarantine, the nightly job and the API's 503.
     public var isTransient: Bool {
-        code == .connectionClosed || code == .connectionFailed || code == .poolTimeout
-            || sqlState == SQLState.serializationFailure || sqlState == SQLState.adminShutdown
-            || sqlState == "40P01"  // deadlock_detected
+        if isConnectionFailure { return true }
+        guard let sqlState else { return false }
+        return ["08", "40", "53", "55", "57", "58", "XX"].contains(String(sqlState.prefix(2)))
     }
 }
 

@@ -39,4 +39,25 @@ import Testing
         #expect(try await db.store.count() == 1)
         #expect(try await db.store.readStream("nieuw").isEmpty)
     }
+
+    @Test(.timeLimit(.minutes(3)))
+    func importsBesideConcurrentAppendsKeepTheAppendLockProtocol() async throws {
+        let db = try await TestDatabase.make(maximumConnections: 12)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<3 {
+                group.addTask {
+                    for r in 0..<15 {
+                        try await db.store.importStreams((0..<200).map { s in ("imp-\(w)-\(r)-\(s)", (0..<17).map { event("t\($0)") }) })
+                    }
+                }
+            }
+            for w in 0..<4 {
+                group.addTask {
+                    for r in 0..<300 { try await db.store.append(to: "app-\(w)-\(r)", expected: .noStream, [event("a")]) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await db.store.count() == 3 * 15 * 200 * 17 + 4 * 300)
+    }
 }

@@ -20,8 +20,8 @@ import Testing
 
         try await slow.query("COMMIT")
         await slow.close()
-        // The visibility horizon is cluster-wide: a transaction of another test's database may
-        // hold it back a moment. Waiting for it is a delay, never a reordering.
+        // The horizon may fall back to the snapshot's xmin for a moment (an appender between its
+        // lock and its id, in this test's database): waiting for it is a delay, never a reordering.
         var all: [RecordedEvent] = []
         for _ in 0..<500 where all.count < 2 {
             all = try await db.store.readAll(after: .start, limit: 100)

@@ -19,10 +19,11 @@ struct APITest: Sendable {
     /// `lijsten` and `beheer`: the sizes of the pools for lists and for tokens and `/ready`, as
     /// `serve` sets them up (`nil`: those share the store's pool).
     static func met<T: Sendable>(
-        lijsten: Int? = nil, beheer: Int? = nil, idleTimeout: Duration = .seconds(30), _ body: @Sendable (APITest) async throws -> T
+        lijsten: Int? = nil, beheer: Int? = nil, idleTimeout: Duration = .seconds(30), pogingen: Int = 12,
+        _ body: @Sendable (APITest) async throws -> T
     ) async throws -> T {
         let db = try await TestDatabase.make()
-        let trajecten = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: .test))
+        let trajecten = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: .test), pogingen: pogingen)
         let api = OverstapAPI(
             trajecten: trajecten, instellingen: RegioInstellingen(),
             lijsten: lijsten.map { PostgresPool(db.configuration, maximumConnections: $0) },

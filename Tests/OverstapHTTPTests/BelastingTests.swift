@@ -80,9 +80,18 @@ import Testing
                 let get = try await klant.get(pad)
                 let head = try await klant.verzoek(.HEAD, pad)
                 #expect(head.status == 200, "\(pad)")
-                #expect(head.body.isEmpty && !get.body.isEmpty)
-                #expect(head.header("Content-Type") == get.header("Content-Type"))
+                #expect(!get.body.isEmpty && head.header("Content-Type") == get.header("Content-Type"))
+                // On the wire, not through a client that knows HEAD answers have no body: nothing after the headers.
+                let (rauw, _) = try await t.anoniem.rauw(
+                    "HEAD \(pad) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(klant.token ?? "-")\r\nConnection: close\r\n\r\n")
+                let delen = rauw.components(separatedBy: "\r\n\r\n")
+                #expect(rauw.hasPrefix("HTTP/1.1 200") && delen.count == 2 && delen[1].isEmpty, "\(rauw)")
             }
+            // A read that is registered has no HEAD: the register must not hold a read nobody received.
+            let id = try await t.meldAan(door: coordinator)
+            #expect(try await coordinator.verzoek(.HEAD, "/v1/leerlingen/\(id)").status == 404)
+            let gelezen: Int = try await t.db.pool.query("SELECT count(*) AS n FROM inzage_registratie").first?.decode("n") ?? -1
+            #expect(gelezen == 0)
             let geweigerd = try await t.anoniem.verzoek(.HEAD, "/v1/risicolijst")
             #expect(geweigerd.status == 401 && geweigerd.body.isEmpty)
             #expect(try await coordinator.verzoek(.HEAD, "/v1/bestaat-niet").status == 404)

@@ -70,6 +70,26 @@ import Testing
         #expect(throws: StandFout.self) { try Traject(stand: bytes + [0]) }
     }
 
+    @Test func damagedSnapshotBytesAreAnErrorNeverATrap() {
+        // Every byte of a real snapshot set to each of four values (counts turn negative or huge,
+        // lengths run past the end), and random bytes of many lengths: each decodes or throws.
+        let bytes = Array(Voorbeeld(gebeurtenissen: Voorbeeld.samsJaar).traject.alsStand())
+        var gedecodeerd = 0, geweigerd = 0
+        for plek in bytes.indices {
+            for waarde: UInt8 in [0x00, 0x7F, 0x80, 0xFF] {
+                var kapot = bytes
+                kapot[plek] = waarde
+                if (try? Traject(stand: Data(kapot))) != nil { gedecodeerd += 1 } else { geweigerd += 1 }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for lengte in 0..<400 {
+            let willekeurig = (0..<lengte).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            if (try? Traject(stand: Data(willekeurig))) != nil { gedecodeerd += 1 } else { geweigerd += 1 }
+        }
+        #expect(geweigerd > 0 && gedecodeerd + geweigerd == bytes.count * 4 + 400)
+    }
+
     /// A coach assignment recorded late but dated earlier must not win over the later one: the
     /// projection folds such a case again instead of onto its snapshot.
     @Test func anEventDatedBeforeTheSnapshotIsFoldedInItsPlace() async throws {

@@ -77,7 +77,7 @@ def main():
                      "run", base + "/v1/openapi.json", "--url", base, "-H", f"Authorization: Bearer {token}",
                      "--checks", "not_a_server_error", "--max-time", SECONDS, "--workers", "1", "--seed", "2026",
                      "--request-timeout", "15", "--no-color", "--suppress-health-check", "all"],
-                    env=env, capture_output=True, text=True)
+                    env=env, capture_output=True, text=True, cwd=tmp)  # its cache stays out of the repository
                 ok = result.returncode == 0
                 summary = [line for line in result.stdout.splitlines() if "passed" in line or "test cases" in line.lower()]
                 print(f"fuzz {rol}: {'no 5xx' if ok else 'FAILED'} ({'; '.join(s.strip() for s in summary[-2:])})")
@@ -95,7 +95,7 @@ def main():
             except subprocess.TimeoutExpired:
                 server.kill()
             log.seek(0)
-            errors = [line for line in log if '"verzoek mislukt"' in line or "verzoek mislukt" in line]
+            errors = [line for line in log if "verzoek mislukt" in line]
             if errors:
                 failures.append("internal errors logged")
                 print("".join(errors[:20]))

@@ -22,9 +22,13 @@ public enum Tekstsoort: Sendable, Equatable {
         }
     }
 
+    /// The most UTF-8 bytes accepted: four per character, so that a few characters with many
+    /// combining marks cannot grow past what an index row holds (PostgreSQL's ~2.7 KB).
+    public var maximaleBytes: Int { 4 * maximaleLengte }
+
     /// Why `tekst` (already NFC) is refused, in Dutch and without quoting it; `nil` when it is fine.
     public func bezwaar(_ tekst: String) -> String? {
-        if tekst.count > maximaleLengte { return "is langer dan \(maximaleLengte) tekens" }
+        if tekst.count > maximaleLengte || tekst.utf8.count > maximaleBytes { return "is langer dan \(maximaleLengte) tekens" }
         let regelovergangen: Set<Unicode.Scalar> = ["\t", "\n", "\r"]
         for scalar in tekst.unicodeScalars where Self.isBesturing(scalar) {
             if self == .vrijeTekst, regelovergangen.contains(scalar) { continue }

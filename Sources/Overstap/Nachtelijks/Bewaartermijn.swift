@@ -24,7 +24,7 @@ public struct Bewaartermijn: Sendable {
             do {
                 try await trajecten.vergeet(id, reden: .bewaartermijn, door: actor, vandaag: peildatum)
                 vergeten.append(id)
-            } catch let fout as PostgresError where [.connectionFailed, .connectionClosed, .poolClosed].contains(fout.code) {
+            } catch let fout as PostgresError where fout.isConnectionFailure {
                 throw fout
             } catch {
                 opslagLogger.error("bewaartermijn: traject overgeslagen", metadata: ["traject.id": "\(id)", "fout": "\(type(of: error))"])

@@ -70,7 +70,7 @@ public struct NoShowControle: Sendable {
                                 [(.noShowGesignaleerd(.init(peildatum: melding.datum, schooljaar: schooljaar, soort: melding.soort)), melding.datum)],
                                 in: traject.id, door: actor, vandaag: max(peildatum, melding.datum),
                                 eventIDs: [Self.eventID(traject.id, schooljaar, melding.soort)])
-                        } catch let fout as PostgresError where [.connectionFailed, .connectionClosed, .poolClosed].contains(fout.code) {
+                        } catch let fout as PostgresError where fout.isConnectionFailure {
                             throw fout  // the job cannot run at all
                         } catch {
                             return Onleesbaar(trajectID: traject.id, oorzaak: error)

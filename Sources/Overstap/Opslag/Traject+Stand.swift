@@ -110,6 +110,14 @@ struct StandLezer {
         let deel = try neem(4)
         return deel.reversed().reduce(Int32(0)) { $0 << 8 | Int32($1) }
     }
+
+    /// A count of elements that follow: damaged bytes (negative, or more than could follow) are a
+    /// `StandFout`, never a trap.
+    mutating func aantal() throws -> Int {
+        let aantal = Int(try geheel())
+        guard aantal >= 0, aantal <= bytes.count - plek else { throw StandFout() }
+        return aantal
+    }
 }
 
 extension String: StandWaarde {
@@ -151,7 +159,7 @@ extension Set: StandWaarde where Element: StandWaarde & Comparable {
     }
     init(uit l: inout StandLezer) throws {
         self.init()
-        for _ in 0..<(try l.geheel()) { insert(try Element(uit: &l)) }
+        for _ in 0..<(try l.aantal()) { insert(try Element(uit: &l)) }
     }
 }
 
@@ -165,7 +173,7 @@ extension Dictionary: StandWaarde where Key: StandWaarde & Comparable, Value: St
     }
     init(uit l: inout StandLezer) throws {
         self.init()
-        for _ in 0..<(try l.geheel()) { self[try Key(uit: &l)] = try Value(uit: &l) }
+        for _ in 0..<(try l.aantal()) { self[try Key(uit: &l)] = try Value(uit: &l) }
     }
 }
 

@@ -31,10 +31,14 @@ public struct Trajecten: Sendable {
     /// Encrypts personal fields per student.
     public let kluis: Kluis
 
+    /// How often a write without an expected version decides again after losing a race.
+    public let pogingen: Int
+
     /// Creates the service.
-    public init(store: EventStore, kluis: Kluis) {
+    public init(store: EventStore, kluis: Kluis, pogingen: Int = 12) {
         self.store = store
         self.kluis = kluis
+        self.pogingen = max(1, pogingen)
     }
 
     /// The stream of a case.
@@ -69,7 +73,7 @@ public struct Trajecten: Sendable {
     ) async throws -> AppendResult {
         let ids = eventIDs ?? nieuw.map { _ in UUID() }
         precondition(ids.count == nieuw.count, "one event id per event")
-        for attempt in 1...Self.pogingen {
+        for attempt in 1...pogingen {
             let stored = try await gebeurtenissen(trajectID)
             if let earlier = try Self.eerder(ids, nieuw, in: stored) { return earlier }
             let versie = stored.last?.0.streamVersion ?? 0
@@ -90,7 +94,7 @@ public struct Trajecten: Sendable {
             }
             do {
                 return try await store.append(to: trajectID, expected: versie == 0 ? .noStream : .exact(versie), events)
-            } catch EventStoreError.wrongExpectedVersion where verwachteVersie == nil && attempt < Self.pogingen {
+            } catch EventStoreError.wrongExpectedVersion where verwachteVersie == nil && attempt < pogingen {
                 // Someone else wrote: decide again on the new state, after a pause that spreads the retries.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(2 * attempt))))
             } catch EventStoreError.wrongExpectedVersion(_, _, let actueel) {
@@ -101,8 +105,6 @@ public struct Trajecten: Sendable {
         }
         preconditionFailure("the last attempt returns or throws")
     }
-
-    static let pogingen = 12
 
     /// Forgets the student: records why (without personal data), then destroys the data key. Safe
     /// to repeat: the event has a fixed id, and a destroyed key stays destroyed.
