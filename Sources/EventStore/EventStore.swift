@@ -132,6 +132,19 @@ public struct EventStore: Sendable {
         throw EventStoreError.transactionCounterBehind(lastInLog: last, next: next)
     }
 
+    /// The `contentHash` stored with each of these event ids, in their order (`nil`: no such event,
+    /// or none stored with it).
+    public func contentHashes(of ids: [UUID]) async throws -> [String?] {
+        let rows = try await pool.query(
+            """
+            SELECT event_id, metadata->>'\(unsafeRaw: EventMetadata.CodingKeys.contentHash.rawValue)' AS content_hash
+            FROM events WHERE event_id = ANY(\(ids)::uuid[])
+            """)
+        let byID = Dictionary(try rows.map { (try $0.decode("event_id", as: UUID.self), try $0.decode("content_hash", as: String?.self)) },
+                              uniquingKeysWith: { first, _ in first })
+        return ids.map { byID[$0] ?? nil }
+    }
+
     /// The number of events stored.
     public func count() async throws -> Int {
         try await pool.query("SELECT count(*) AS n FROM events").first!.decode("n")
@@ -144,7 +157,8 @@ public struct EventStore: Sendable {
         schema_version, data::text AS data, occurred_at, recorded_at,
         metadata->>'\(EventMetadata.CodingKeys.actor.rawValue)' AS actor,
         metadata->>'\(EventMetadata.CodingKeys.correlationID.rawValue)' AS correlation_id,
-        metadata->>'\(EventMetadata.CodingKeys.causationID.rawValue)' AS causation_id
+        metadata->>'\(EventMetadata.CodingKeys.causationID.rawValue)' AS causation_id,
+        metadata->>'\(EventMetadata.CodingKeys.contentHash.rawValue)' AS content_hash
         """
 
     static func globalPosition(_ row: PostgresRow) throws -> GlobalPosition {
@@ -164,7 +178,7 @@ public struct EventStore: Sendable {
             data: try row.decode("data"),
             metadata: EventMetadata(
                 actor: try row.decode("actor"), correlationID: try row.decode("correlation_id"),
-                causationID: try row.decode("causation_id")),
+                causationID: try row.decode("causation_id"), contentHash: try row.decode("content_hash")),
             occurredAt: try row.decode("occurred_at"),
             recordedAt: try row.decode("recorded_at"))
     }

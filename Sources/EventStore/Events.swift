@@ -34,16 +34,20 @@ public struct EventMetadata: Codable, Hashable, Sendable {
     public var correlationID: UUID?
     /// The event or command that caused this one.
     public var causationID: UUID?
+    /// A hash of what the writer meant to store (keyed where it covers personal data), so that an
+    /// event id reused with other content can be told from a retry of the same request.
+    public var contentHash: String?
 
     /// Creates metadata.
-    public init(actor: String? = nil, correlationID: UUID? = nil, causationID: UUID? = nil) {
+    public init(actor: String? = nil, correlationID: UUID? = nil, causationID: UUID? = nil, contentHash: String? = nil) {
         self.actor = actor
         self.correlationID = correlationID
         self.causationID = causationID
+        self.contentHash = contentHash
     }
 
     enum CodingKeys: String, CodingKey {
-        case actor, correlationID = "correlationId", causationID = "causationId"
+        case actor, correlationID = "correlationId", causationID = "causationId", contentHash
     }
 }
 

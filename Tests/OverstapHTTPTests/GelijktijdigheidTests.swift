@@ -51,6 +51,67 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(3)))
+    func fourConcurrentBodiesWithOneKeyGetExactlyOne201AndThree422InFiftyRounds() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let id = try await t.meldAan(door: coordinator)
+            for ronde in 0..<50 {
+                let sleutel = "ronde-\(ronde)"
+                let statussen = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for n in 0..<4 {
+                        group.addTask {
+                            // Bodies that differ only in what is personal (and stored encrypted) must differ too.
+                            let body: [String: Any] = ["type": "contactmoment", "datum": "2026-02-01",
+                                                       "gegevens": ["vorm": "app", "persoonsgegevens": ["onderwerp": "versie \(n)"]]]
+                            return try await coordinator.post("/v1/leerlingen/\(id)/gebeurtenissen", json: body,
+                                                              headers: [("Idempotency-Key", sleutel)]).status
+                        }
+                    }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                }
+                #expect(statussen.sorted() == [201, 422, 422, 422], "round \(ronde): \(statussen)")
+            }
+            #expect(try await t.db.store.readStream("traject-" + id).count == 1 + 50)
+        }
+    }
+
+    @Test func concurrentAanmeldingenWithOneKeyAndOtherNamesStoreOneAndRefuseTheRest() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            for ronde in 0..<10 {
+                let statussen = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for n in 0..<4 {
+                        group.addTask {
+                            var body = APITest.aanmelding()
+                            var gegevens = body["gegevens"] as? [String: Any] ?? [:]
+                            var persoon = gegevens["persoonsgegevens"] as? [String: Any] ?? [:]
+                            persoon["naam"] = "Leerling \(n)"
+                            gegevens["persoonsgegevens"] = persoon
+                            body["gegevens"] = gegevens
+                            return try await coordinator.post("/v1/leerlingen", json: body, headers: [("Idempotency-Key", "aanmelding-\(ronde)")]).status
+                        }
+                    }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                }
+                #expect(statussen.sorted() == [201, 422, 422, 422], "round \(ronde): \(statussen)")
+            }
+        }
+    }
+
+    @Test func anEventIDReusedOnAnotherCaseIsA422() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let (a, b) = (try await t.meldAan(door: coordinator), try await t.meldAan(door: coordinator))
+            let eventID = UUID().uuidString
+            let body: [String: Any] = ["type": "contactmoment", "datum": "2026-02-01", "gegevens": ["vorm": "app"], "gebeurtenisId": eventID]
+            #expect(try await coordinator.post("/v1/leerlingen/\(a)/gebeurtenissen", json: body).status == 201)
+            let elders = try await coordinator.post("/v1/leerlingen/\(b)/gebeurtenissen", json: body)
+            #expect(elders.status == 422 && elders.header("Content-Type") == "application/problem+json", "\(elders.tekst)")
+            #expect(try await t.db.store.readStream("traject-" + b).count == 1)
+        }
+    }
+
     @Test func aRetriedPostWithTheSameIdempotencyKeyReturnsTheOriginalAndWritesNothing() async throws {
         try await APITest.met { t in
             let coordinator = try await t.coordinator()

@@ -73,9 +73,22 @@ public struct Trajecten: Sendable {
     ) async throws -> AppendResult {
         let ids = eventIDs ?? nieuw.map { _ in UUID() }
         precondition(ids.count == nieuw.count, "one event id per event")
+        // Ids the caller chose may come back (a retry, or a reused key): bind them to the content.
+        // Worked out only once needed, so that a request the rules refuse makes no data key.
+        var bekend: [String?]?
+        func vingerafdrukken() async throws -> [String?] {
+            if let bekend { return bekend }
+            let nieuwe = eventIDs == nil ? nieuw.map { _ in nil } : try await self.vingerafdrukken(nieuw, in: trajectID)
+            bekend = nieuwe
+            return nieuwe
+        }
         for attempt in 1...pogingen {
             let stored = try await gebeurtenissen(trajectID)
-            if let earlier = try Self.eerder(ids, nieuw, in: stored) { return earlier }
+            if let eerder = try Self.eerder(ids, nieuw, in: stored) {
+                guard zip(eerder.events, try await vingerafdrukken()).allSatisfy({ $0.metadata.contentHash == nil || $0.metadata.contentHash == $1 })
+                else { throw TrajectFout.andereHerhaling }
+                return eerder.resultaat
+            }
             let versie = stored.last?.0.streamVersion ?? 0
             if let verwachteVersie, verwachteVersie != versie {
                 throw TrajectFout.versieConflict(verwacht: verwachteVersie, actueel: versie)
@@ -84,16 +97,24 @@ public struct Trajecten: Sendable {
             // folded in date order like any reader would.
             var geschiedenis = stored.map { ($0.1, $0.2) }
             var events: [NewEvent] = []
-            for ((gebeurtenis, datum), id) in zip(nieuw, ids) {
+            for (gebeurtenis, datum) in nieuw {
                 try Traject.beslis(gebeurtenis, op: datum, traject: Traject.herleid(id: trajectID, uit: geschiedenis), vandaag: vandaag)
                 geschiedenis.append((gebeurtenis, datum))
+            }
+            for (((gebeurtenis, datum), id), vingerafdruk) in zip(zip(nieuw, ids), try await vingerafdrukken()) {
                 events.append(NewEvent(
                     id: id, type: gebeurtenis.type, schemaVersion: Gebeurtenis.schemaversies[gebeurtenis.type]!,
                     data: try await kluis.versleutel(try gebeurtenis.payloadJSON(), traject: trajectID, eventID: id),
-                    metadata: EventMetadata(actor: actor, correlationID: correlatie), occurredAt: datum.tijdstip))
+                    metadata: EventMetadata(actor: actor, correlationID: correlatie, contentHash: vingerafdruk), occurredAt: datum.tijdstip))
             }
             do {
-                return try await store.append(to: trajectID, expected: versie == 0 ? .noStream : .exact(versie), events)
+                let resultaat = try await store.append(to: trajectID, expected: versie == 0 ? .noStream : .exact(versie), events)
+                // A concurrent request with the same ids may have stored its events first; the store then
+                // returns those as a retry. Only the same content makes it one.
+                if eventIDs != nil, try await store.contentHashes(of: ids) != vingerafdrukken() { throw TrajectFout.andereHerhaling }
+                return resultaat
+            } catch EventStoreError.eventIDsReused {
+                throw TrajectFout.andereHerhaling  // the ids are taken by other events, on this case or another
             } catch EventStoreError.wrongExpectedVersion where verwachteVersie == nil && attempt < pogingen {
                 // Someone else wrote: decide again on the new state, after a pause that spreads the retries.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(2 * attempt))))
@@ -118,19 +139,32 @@ public struct Trajecten: Sendable {
         try await kluis.vergeet(trajectID)
     }
 
-    /// The stored result of a batch with these ids, if it was stored before; `andereHerhaling` when
-    /// they were stored with other events (compared without personal data, which is stored encrypted).
+    /// The stored events and result of a batch with these ids, if it was stored before;
+    /// `andereHerhaling` when they were stored with other events (compared without personal data,
+    /// which is stored encrypted; the caller compares fingerprints, which cover it).
     private static func eerder(
         _ ids: [UUID], _ nieuw: [(Gebeurtenis, Datum)], in stored: [(RecordedEvent, Gebeurtenis, Datum)]
-    ) throws -> AppendResult? {
+    ) throws -> (events: [RecordedEvent], resultaat: AppendResult)? {
         let byID = Dictionary(stored.map { ($0.0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let found = ids.compactMap { byID[$0] }
-        guard !found.isEmpty else { return nil }
+        guard let laatste = found.last else { return nil }
         guard found.count == ids.count else { throw TrajectFout.andereHerhaling }
         for ((event, gebeurtenis, datum), (wens, wensDatum)) in zip(found, nieuw) {
             let zonder = try Gebeurtenis.lees(type: wens.type, opgeslagen: Data(try wens.payloadZonderPersoonsgegevens().utf8))
             guard event.type == wens.type, datum == wensDatum, gebeurtenis == zonder else { throw TrajectFout.andereHerhaling }
         }
-        return AppendResult(streamVersion: found.last!.0.streamVersion, positions: found.map(\.0.globalPosition))
+        return (found.map(\.0), AppendResult(streamVersion: laatste.0.streamVersion, positions: found.map(\.0.globalPosition)))
+    }
+
+    /// The fingerprint of each event as it would be stored: type, day and payload with personal
+    /// data in plain text (`Kluis.vingerafdruk`).
+    private func vingerafdrukken(_ nieuw: [(Gebeurtenis, Datum)], in trajectID: String) async throws -> [String?] {
+        var uit: [String?] = []
+        for (gebeurtenis, datum) in nieuw {
+            let payload = try gebeurtenis.payloadJSON()
+            let persoonlijk = try payload != gebeurtenis.payloadZonderPersoonsgegevens()
+            uit.append(try await kluis.vingerafdruk("\(gebeurtenis.type)\n\(datum)\n\(payload)", persoonlijk: persoonlijk, traject: trajectID))
+        }
+        return uit
     }
 }

@@ -27,6 +27,18 @@ public struct Kluis: Sendable {
         return try PayloadJSON.tekst(object)
     }
 
+    /// A fingerprint of `inhoud` (an event as the writer means to store it, personal data in plain
+    /// text) for telling a retry from a reused id: HMAC-SHA256 under a key derived from the case's
+    /// data key when `persoonlijk` (so it reveals nothing and is forgotten with the key), else
+    /// plain SHA-256. Hex. Throws `RegelFout.trajectVergeten` when the key is gone.
+    func vingerafdruk(_ inhoud: String, persoonlijk: Bool, traject: String) async throws -> String {
+        let bytes = Data(inhoud.utf8)
+        guard persoonlijk else { return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+        guard let sleutel = try await dataSleutel(traject, aanmaken: true) else { throw RegelFout.trajectVergeten }
+        let afgeleid = HKDF<SHA256>.deriveKey(inputKeyMaterial: sleutel, info: Data("overstap-vingerafdruk".utf8), outputByteCount: 32)
+        return HMAC<SHA256>.authenticationCode(for: bytes, using: afgeleid).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// The stored payload with `persoonsgegevens` decrypted, or without it when the case is forgotten.
     func ontsleutel(_ event: RecordedEvent, sleutel: SymmetricKey?) throws -> String {
         var object = try PayloadJSON.object(event.data)
