@@ -122,7 +122,6 @@ extension OverstapAPI {
         guard let reden = VergeetReden(rawValue: tekst) else {
             throw Probleem.ongeldig("reden", "moet een van \(VergeetReden.allCases.map(\.rawValue).joined(separator: ", ")) zijn")
         }
-        guard try await trajecten.laad(id).traject != nil else { throw TrajectFout.onbekendTraject }
         try await trajecten.vergeet(id, reden: reden, door: context.actor, vandaag: vandaag())
         return Response(status: .noContent)
     }

@@ -38,14 +38,15 @@ struct Nightly: AsyncParsableCommand {
             let rapport = try await NoShowControle(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
                 .voerUit(peildatum: dag)
             let meldingen = rapport.meldingen
-            let vergeten = try await Bewaartermijn(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
-                .voerUit(peildatum: dag)
+            let bewaartermijn = Bewaartermijn(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
+            let afgemaakt = try await bewaartermijn.maakVergetenAf(peildatum: dag)
+            let vergeten = try await bewaartermijn.voerUit(peildatum: dag)
             try await omgeving.projectie.catchUp()
             print(Tabel.tekst(["regio", "traject", "soort", "datum", "status"], meldingen.map {
                 [$0.regio, $0.trajectID, $0.soort.rawValue, $0.datum.description, $0.nieuw ? "nieuw" : "al gemeld"]
             }), terminator: "")
             print("No-show controle \(dag): \(meldingen.filter(\.nieuw).count) nieuw gesignaleerd, \(meldingen.filter { !$0.nieuw }.count) al eerder gesignaleerd.")
-            print("Bewaartermijn: \(vergeten.count) leerling(en) vergeten.")
+            print("Bewaartermijn: \(vergeten.count) leerling(en) vergeten\(afgemaakt.isEmpty ? "" : "; \(afgemaakt.count) onderbroken vergeetactie(s) afgemaakt").")
             if !rapport.overgeslagen.isEmpty {
                 // Reported, not fatal: every other case was checked; `overstap projections quarantaine` shows more.
                 print("Overgeslagen (niet te lezen of te schrijven): \(rapport.overgeslagen.count) traject(en)")

@@ -65,12 +65,15 @@ import Testing
         }
     }
 
-    @Test func forgettingMayFollowTheClosingButNothingFollowsForgetting() throws {
+    @Test func forgettingMayFollowTheClosingAndAfterItOnlyWhatCarriesNoPersonalData() throws {
         let gesloten = Voorbeeld.aangemeld().en(.afgesloten(.init(reden: .werk)), op: "2026-03-01")
         try beslis(.leerlingVergeten(.init(reden: .bewaartermijn)), op: "2026-05-01", gesloten)
         let vergeten = gesloten.en(.leerlingVergeten(.init(reden: .bewaartermijn)), op: "2026-05-01")
         #expect(throws: RegelFout.trajectVergeten) { try beslis(.leerlingVergeten(.init(reden: .verzoek)), op: "2026-05-02", vergeten) }
-        #expect(throws: RegelFout.trajectVergeten) { try beslis(.contactmoment(.init(vorm: .app)), op: "2026-02-01", vergeten) }
+        #expect(throws: RegelFout.trajectVergeten) {
+            try beslis(.contactmoment(.init(vorm: .app, persoonsgegevens: .init(onderwerp: "school"))), op: "2026-02-01", vergeten)
+        }
+        try beslis(.contactmoment(.init(vorm: .app)), op: "2026-02-01", vergeten)  // an ordinary case without personal data
         #expect(vergeten.traject.fase == .afgesloten && vergeten.traject.vergetenOp == Voorbeeld.d("2026-05-01"))
     }
 

@@ -49,6 +49,18 @@ struct DemoDatabase {
 
 @Suite struct DemoRegioTests {
     @Test(.timeLimit(.minutes(3)))
+    func aForgottenOpenCaseIsFlaggedLikeAnyOther() async throws {
+        let demo = try await DemoDatabase.make(leerlingen: 60)
+        let verwacht = try await demo.verwacht(soort: .startOnbevestigd, vervaldag: "2026-09-14")
+        let vergeten = try #require(verwacht.min())
+        try await demo.trajecten.vergeet(vergeten, reden: .verzoek, door: "admin", vandaag: Datum("2026-06-01")!)
+        let rapport = try await demo.nacht.voerUit(peildatum: Datum("2026-09-15")!)
+        #expect(rapport.overgeslagen.isEmpty, "\(rapport.overgeslagen)")
+        #expect(Set(rapport.meldingen.map(\.trajectID)) == verwacht)
+        #expect(try await demo.noShowEvents().contains { $0.hasPrefix(vergeten + " start_onbevestigd") })
+    }
+
+    @Test(.timeLimit(.minutes(3)))
     func theNightlyJobSkipsACaseItCannotReadReportsItAndFlagsTheRest() async throws {
         let demo = try await DemoDatabase.make(leerlingen: 80)
         let verwacht = try await demo.verwacht(soort: .startOnbevestigd, vervaldag: "2026-09-14")

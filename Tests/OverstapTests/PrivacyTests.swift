@@ -48,8 +48,11 @@ import Testing
         #expect(!dump.contains(sleutelVoor!.postgresText!.dropFirst(2)), "the wrapped key is still in the dump")
         #expect(try await db.store.readStream(id).map(\.type) == ["aanmelding", "signaal", "leerling_vergeten"])
         await #expect(throws: RegelFout.trajectVergeten) {
-            try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2027-05-01")!)], in: id, door: "c1", vandaag: vandaag)
+            try await trajecten.registreer([(.contactmoment(.init(vorm: .app, persoonsgegevens: .init(onderwerp: "thuis"))), Datum("2026-05-01")!)],
+                                           in: id, door: "c1", vandaag: vandaag)
         }
+        // Without personal data the case goes on as any other.
+        try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2026-05-01")!)], in: id, door: "c1", vandaag: vandaag)
     }
 
     @Test func aFullRebuildAfterVergeetStillShowsVerwijderdAndKeepsPhasesAndDates() async throws {
@@ -141,5 +144,68 @@ import Testing
         #expect(try await job.voerUit(peildatum: Datum("2026-06-01")!) == [])
         #expect(try await Dossier(trajecten: trajecten).persoonsgegevens(ids[0], wie: "t", via: "t") == nil)
         #expect(try await Dossier(trajecten: trajecten).persoonsgegevens(ids[1], wie: "t", via: "t")?.naam == Self.naam)
+    }
+
+    func sleutelBestaat(_ db: TestDatabase, _ id: String) async throws -> Bool {
+        try await db.pool.query("SELECT sleutel IS NOT NULL AS er FROM leerling_sleutels WHERE traject_id = \(id)").first?.decode("er") ?? false
+    }
+
+    @Test func aForgetStoppedBetweenItsStepsIsFinishedByTheNightlyJob() async throws {
+        let (db, trajecten, id) = try await metLeerling()
+        let job = Bewaartermijn(trajecten: trajecten, instellingen: RegioInstellingen())
+        // Stopped after the first step: the key is gone (with its reason), the event was never written.
+        try await db.pool.query("SELECT vergeet_sleutel(\(id), 'verzoek')")
+        #expect(try await Dossier(trajecten: trajecten).persoonsgegevens(id, wie: "t", via: "t") == nil)
+        #expect(try await job.maakVergetenAf(peildatum: vandaag) == [id])
+        let laatste = try #require(try await db.store.readStream(id).last)
+        #expect(laatste.type == "leerling_vergeten" && laatste.data.contains("verzoek"))
+        #expect(try await job.maakVergetenAf(peildatum: vandaag) == [])
+
+        // Stopped the other way round (the order before sql/0009): the event is there, the key is not destroyed.
+        let (db2, trajecten2, id2) = try await metLeerling()
+        try await trajecten2.registreer([(.leerlingVergeten(.init(reden: .bewaartermijn)), vandaag)], in: id2, door: "t", vandaag: vandaag)
+        #expect(try await sleutelBestaat(db2, id2))
+        #expect(try await Bewaartermijn(trajecten: trajecten2, instellingen: RegioInstellingen()).maakVergetenAf(peildatum: vandaag) == [id2])
+        #expect(try await !sleutelBestaat(db2, id2))
+        #expect(try await db2.store.readStream(id2).filter { $0.type == "leerling_vergeten" }.count == 1)
+    }
+
+    @Test func theApplicationRoleDestroysKeysOnlyThroughTheOnePath() async throws {
+        let (db, _, id) = try await metLeerling()
+        let connection = try await PostgresConnection.connect(db.configuration)
+        try await connection.query("SET ROLE overstap_app")
+        for sql in ["DELETE FROM leerling_sleutels", "UPDATE leerling_sleutels SET sleutel = NULL, vergeten_op = now()", "TRUNCATE leerling_sleutels"] {
+            await #expect(throws: PostgresError.self, "\(sql) was allowed") {
+                do { try await connection.query(PostgresQuery(unsafeSQL: sql)) } catch let error as PostgresError {
+                    #expect(error.sqlState == "42501", "\(sql): \(error)")
+                    throw error
+                }
+            }
+        }
+        #expect(try await sleutelBestaat(db, id))
+        let vergeten: Bool = try await connection.query("SELECT vergeet_sleutel(\(id), 'verzoek') AS v").first?.decode("v") ?? false
+        #expect(vergeten)
+        #expect(try await !sleutelBestaat(db, id))
+        await connection.close()
+    }
+
+    @Test func retentionCoversEveryCaseThatEnded() async throws {
+        let db = try await TestDatabase.make()
+        let trajecten = db.trajecten
+        let begin: [(Gebeurtenis, Datum)] = [(aanmelding(), Datum("2023-01-15")!), (.coachToegewezen(.init(coach: "c1")), Datum("2023-01-20")!)]
+        let gestart = begin + [(.gestart(.init(instelling: "MBO Utrecht", opleiding: "Entree")), Datum("2023-09-01")!)]
+        let gevallen: [(String, [(Gebeurtenis, Datum)])] = [
+            ("overgedragen", gestart + [(.overdrachtZorgteam(.init(persoonsgegevens: .init(contactpersoon: "J. Jansen"))), Datum("2024-01-10")!)]),
+            ("no_show", begin + [(.noShowGesignaleerd(.init(peildatum: Datum("2023-10-01")!, schooljaar: Schooljaar(Datum("2023-10-01")!), soort: .nietGeplaatst)), Datum("2023-10-01")!)]),
+            ("nog bezig", gestart),
+        ]
+        var ids: [String: String] = [:]
+        for (naam, gebeurtenissen) in gevallen {
+            let id = Trajecten.streamID(UUID())
+            try await trajecten.registreer(gebeurtenissen, in: id, door: "c", vandaag: vandaag)
+            ids[naam] = id
+        }
+        let vergeten = try await Bewaartermijn(trajecten: trajecten, instellingen: RegioInstellingen()).voerUit(peildatum: Datum("2026-06-01")!)
+        #expect(Set(vergeten) == [ids["overgedragen"]!, ids["no_show"]!])
     }
 }

@@ -87,6 +87,11 @@ extension Gebeurtenis {
         return String(decoding: try encoder.encode(onderdelen.payload), as: UTF8.self)
     }
 
+    /// Whether the payload carries personal data (a `persoonsgegevens` object).
+    public var heeftPersoonsgegevens: Bool {
+        (try? payloadJSON() != payloadZonderPersoonsgegevens()) ?? true
+    }
+
     /// The payload without its `persoonsgegevens`: what read models keep.
     public func payloadZonderPersoonsgegevens() throws -> String {
         try PayloadJSON.zonderPersoonsgegevens(try payloadJSON())

@@ -127,16 +127,22 @@ public struct Trajecten: Sendable {
         preconditionFailure("the last attempt returns or throws")
     }
 
-    /// Forgets the student: records why (without personal data), then destroys the data key. Safe
-    /// to repeat: the event has a fixed id, and a destroyed key stays destroyed.
+    /// Forgets the student: destroys the data key first (with the reason), then records
+    /// `leerling_vergeten` (without personal data). Either step may be repeated, and a forget that
+    /// stopped between them is finished by `Bewaartermijn` (the nightly job): once the first step
+    /// has run, the personal data is gone whatever happens next.
     public func vergeet(_ trajectID: String, reden: VergeetReden, door actor: String, vandaag: Datum = .vandaag()) async throws {
-        let id = naamUUID("leerling_vergeten|\(trajectID)")
-        let stored = try await gebeurtenissen(trajectID)
-        if !stored.contains(where: { $0.0.id == id }) {
-            try await registreer([(.leerlingVergeten(.init(reden: reden)), vandaag)], in: trajectID, door: actor,
-                                 vandaag: vandaag, eventIDs: [id])
-        }
-        try await kluis.vergeet(trajectID)
+        guard try await laad(trajectID).traject != nil else { throw TrajectFout.onbekendTraject }
+        try await kluis.vergeet(trajectID, reden: reden)
+        try await legVergetenVast(trajectID, reden: reden, door: actor, vandaag: vandaag)
+    }
+
+    /// Records `leerling_vergeten` unless the case is forgotten already; its fixed id makes two
+    /// concurrent calls write it once.
+    func legVergetenVast(_ trajectID: String, reden: VergeetReden, door actor: String, vandaag: Datum) async throws {
+        guard try await laad(trajectID).traject?.vergetenOp == nil else { return }
+        try await registreer([(.leerlingVergeten(.init(reden: reden)), vandaag)], in: trajectID, door: actor,
+                             vandaag: vandaag, eventIDs: [naamUUID("leerling_vergeten|\(trajectID)")])
     }
 
     /// The stored events and result of a batch with these ids, if it was stored before;
@@ -161,9 +167,8 @@ public struct Trajecten: Sendable {
     private func vingerafdrukken(_ nieuw: [(Gebeurtenis, Datum)], in trajectID: String) async throws -> [String?] {
         var uit: [String?] = []
         for (gebeurtenis, datum) in nieuw {
-            let payload = try gebeurtenis.payloadJSON()
-            let persoonlijk = try payload != gebeurtenis.payloadZonderPersoonsgegevens()
-            uit.append(try await kluis.vingerafdruk("\(gebeurtenis.type)\n\(datum)\n\(payload)", persoonlijk: persoonlijk, traject: trajectID))
+            uit.append(try await kluis.vingerafdruk("\(gebeurtenis.type)\n\(datum)\n\(try gebeurtenis.payloadJSON())",
+                                                    persoonlijk: gebeurtenis.heeftPersoonsgegevens, traject: trajectID))
         }
         return uit
     }

@@ -87,16 +87,11 @@ public struct Kluis: Sendable {
         }
     }
 
-    /// Destroys the case's data key; returns false when it was already gone.
+    /// Destroys the case's data key, noting why, through the one path the application role has
+    /// (`vergeet_sleutel`, sql/0009); returns false when it was already gone.
     @discardableResult
-    func vergeet(_ traject: String) async throws -> Bool {
-        let rows = try await pool.query(
-            """
-            INSERT INTO leerling_sleutels (traject_id, kek_id, sleutel, vergeten_op) VALUES (\(traject), NULL, NULL, now())
-            ON CONFLICT (traject_id) DO UPDATE SET kek_id = NULL, sleutel = NULL, vergeten_op = now()
-            WHERE leerling_sleutels.sleutel IS NOT NULL
-            """)
-        return rows.affectedRows == 1
+    func vergeet(_ traject: String, reden: VergeetReden) async throws -> Bool {
+        try await pool.query("SELECT vergeet_sleutel(\(traject), \(reden.rawValue)) AS vergeten").first?.decode("vergeten") ?? false
     }
 
     /// Re-wraps every data key not wrapped by the active KEK; returns how many. Each key is

@@ -41,7 +41,7 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
         case .legeScope: "noem ten minste één scope"
         case .datumVoor(let stap): "de datum ligt voor \(stap)"
         case .persoonsgegevensOntbreken(let type): "\(type) vraagt om persoonsgegevens"
-        case .trajectVergeten: "de persoonsgegevens van deze leerling zijn verwijderd; er kan niets meer bij"
+        case .trajectVergeten: "de persoonsgegevens van deze leerling zijn verwijderd; er kunnen geen persoonsgegevens meer bij"
         case .geboortedatumNaAanmelding: "de geboortedatum ligt niet voor de aanmelding"
         }
     }
@@ -58,7 +58,12 @@ extension Traject {
             guard persoonsgegevens.geboortedatum < datum else { throw .geboortedatumNaAanmelding }
             return
         }
-        guard traject.vergetenOp == nil else { throw .trajectVergeten }
+        // A forgotten case goes on as a case without personal data: what carries none may still be
+        // recorded (a no-show flag, a contact moment), what carries some has nowhere to go.
+        if traject.vergetenOp != nil {
+            if case .leerlingVergeten = gebeurtenis { throw .trajectVergeten }
+            guard !gebeurtenis.heeftPersoonsgegevens else { throw .trajectVergeten }
+        }
         // Forgetting is administrative: it may follow the closing (that is what retention does).
         if case .leerlingVergeten = gebeurtenis { return }
         // Nothing on or after the closing day; what happened before it may still be recorded late.
