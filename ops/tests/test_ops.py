@@ -44,8 +44,18 @@ class Compose(unittest.TestCase):
             service = services[name]
             self.assertEqual(service["image"], "overstap:latest", name)
             self.assertTrue((OPS / service["build"]["context"] / service["build"]["dockerfile"]).is_file(), name)
-            self.assertIn("kek", service["secrets"], name)
-            self.assertEqual(service["environment"]["OVERSTAP_KEK_FILE"], "/run/secrets/kek", name)
+        for name in ("api", "nightly"):
+            self.assertIn("kek", services[name]["secrets"], name)
+            self.assertEqual(services[name]["environment"]["OVERSTAP_KEK_FILE"], "/run/secrets/kek", name)
+
+    def test_only_the_migration_gets_the_owners_secret(self):
+        services = self.doc["services"]
+        self.assertEqual(services["migrate"]["secrets"], ["owner-password"])
+        self.assertIn("overstap_owner", " ".join(services["migrate"]["entrypoint"]))
+        for name in ("api", "nightly"):
+            self.assertNotIn("owner-password", services[name]["secrets"], name)
+            self.assertNotIn("overstap_owner", " ".join(services[name]["entrypoint"]), name)
+        self.assertNotIn("owner", (OPS / "nightly-loop.sh").read_text())
 
     def test_commands_exist(self):
         services = self.doc["services"]
@@ -104,6 +114,14 @@ class Kubernetes(unittest.TestCase):
         env = {e["name"]: e.get("value") for e in api["env"]}
         self.assertEqual(int(env["OVERSTAP_HTTP_PORT"]), api["ports"][0]["containerPort"])
 
+    def test_only_the_migration_job_reads_the_owners_secret(self):
+        def secrets(kind):
+            return {ref["secretKeyRef"]["name"] + "/" + ref["secretKeyRef"]["key"]
+                    for c in self.containers(kind) for e in c.get("env", []) if (ref := e.get("valueFrom"))}
+        self.assertEqual(secrets("Job"), {"overstap-owner/owner-database-url"})
+        for kind in ("Deployment", "CronJob"):
+            self.assertEqual(secrets(kind), {"overstap/database-url"}, kind)
+
     def test_service_selects_the_api(self):
         selector = self.by_kind["Service"]["spec"]["selector"]
         labels = self.by_kind["Deployment"]["spec"]["template"]["metadata"]["labels"]
@@ -112,7 +130,7 @@ class Kubernetes(unittest.TestCase):
 
 
 class Systemd(unittest.TestCase):
-    units = ["overstap.service", "overstap-nightly.service", "overstap-nightly.timer"]
+    units = ["overstap.service", "overstap-nightly.service", "overstap-nightly.timer", "overstap-migrate.service"]
 
     def parse(self, name):
         parser = configparser.ConfigParser(strict=False, interpolation=None)
@@ -120,8 +138,19 @@ class Systemd(unittest.TestCase):
         parser.read(OPS / "systemd" / name)
         return parser
 
+    def test_only_the_migration_unit_reads_the_owners_login(self):
+        migrate = self.parse("overstap-migrate.service")
+        self.assertEqual(migrate["Service"]["EnvironmentFile"], "/etc/overstap/owner.env")
+        self.assertEqual(migrate["Service"]["ExecStart"], "/usr/local/bin/overstap migrate")
+        api = self.parse("overstap.service")
+        self.assertIn("overstap-migrate.service", api["Unit"]["Requires"])
+        for name in ("overstap.service", "overstap-nightly.service"):
+            service = self.parse(name)["Service"]
+            self.assertNotIn("owner", service["EnvironmentFile"], name)
+            self.assertNotIn("migrate", service.get("ExecStartPre", "") + service["ExecStart"], name)
+
     def test_commands_and_schedule(self):
-        for name in self.units[:2]:
+        for name in (self.units[0], self.units[1], self.units[3]):
             service = self.parse(name)["Service"]
             for key in ("ExecStart", "ExecStartPre"):
                 if key in service:
