@@ -208,4 +208,15 @@ import Testing
         let vergeten = try await Bewaartermijn(trajecten: trajecten, instellingen: RegioInstellingen()).voerUit(peildatum: Datum("2026-06-01")!)
         #expect(Set(vergeten) == [ids["overgedragen"]!, ids["no_show"]!])
     }
+
+    @Test func aWrappedKeyCopiedToAnotherCaseDoesNotUnwrapThere() async throws {
+        let (db, trajecten, id) = try await metLeerling()
+        let ander = Trajecten.streamID(UUID())
+        try await trajecten.registreer([(aanmelding(), Datum("2026-01-15")!)], in: ander, door: "school", vandaag: vandaag)
+        // The other case's key row now holds this case's wrapped key (as a careless restore or an attacker with write access might).
+        try await db.pool.query(
+            "UPDATE leerling_sleutels SET sleutel = (SELECT sleutel FROM leerling_sleutels WHERE traject_id = \(id)) WHERE traject_id = \(ander)")
+        await #expect(throws: SleutelFout.onleesbaar) { _ = try await trajecten.kluis.dataSleutel(ander, aanmaken: false) }
+        #expect(try await trajecten.kluis.dataSleutel(id, aanmaken: false) != nil)
+    }
 }

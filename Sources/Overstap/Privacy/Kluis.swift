@@ -62,7 +62,7 @@ public struct Kluis: Sendable {
     /// The case's data key; `nil` when the case was forgotten (or never had one and `aanmaken` is false).
     func dataSleutel(_ traject: String, aanmaken: Bool) async throws -> SymmetricKey? {
         if aanmaken {
-            let (kekID, gewikkeld) = try sleutelring.wikkel(SymmetricKey(size: .bits256))
+            let (kekID, gewikkeld) = try sleutelring.wikkel(SymmetricKey(size: .bits256), traject: traject)
             try await pool.query(
                 """
                 INSERT INTO leerling_sleutels (traject_id, kek_id, sleutel) VALUES (\(traject), \(kekID), \(gewikkeld))
@@ -73,7 +73,7 @@ public struct Kluis: Sendable {
             "SELECT kek_id, sleutel FROM leerling_sleutels WHERE traject_id = \(traject)").first,
             let gewikkeld = try rij.decode("sleutel", as: Data?.self)
         else { return nil }
-        return try sleutelring.pak(gewikkeld, kekID: try rij.decode("kek_id"))
+        return try sleutelring.pak(gewikkeld, kekID: try rij.decode("kek_id"), traject: traject)
     }
 
     /// Refuses a key ring that cannot unwrap every data key the database holds (a wrong or
@@ -108,11 +108,12 @@ public struct Kluis: Sendable {
             for rij in rijen {
                 let oudID: String = try rij.decode("kek_id")
                 let gewikkeld: Data = try rij.decode("sleutel")
-                let (nieuwID, opnieuw) = try sleutelring.wikkel(try sleutelring.pak(gewikkeld, kekID: oudID))
+                let traject: String = try rij.decode("traject_id")
+                let (nieuwID, opnieuw) = try sleutelring.wikkel(try sleutelring.pak(gewikkeld, kekID: oudID, traject: traject), traject: traject)
                 totaal += try await pool.query(
                     """
                     UPDATE leerling_sleutels SET kek_id = \(nieuwID), sleutel = \(opnieuw)
-                    WHERE traject_id = \(try rij.decode("traject_id", as: String.self)) AND kek_id = \(oudID) AND sleutel = \(gewikkeld)
+                    WHERE traject_id = \(traject) AND kek_id = \(oudID) AND sleutel = \(gewikkeld)
                     """).affectedRows
             }
         }

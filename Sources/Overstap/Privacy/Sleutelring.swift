@@ -82,20 +82,26 @@ public struct Sleutelring: Sendable {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
     }
 
-    /// Wraps a data key with the active KEK.
-    func wikkel(_ dataSleutel: SymmetricKey) throws -> (kekID: String, gewikkeld: Data) {
+    /// Wraps `traject`'s data key with the active KEK, bound to the KEK and the case (associated
+    /// data), so that a wrapped key copied to another case's row does not unwrap there.
+    func wikkel(_ dataSleutel: SymmetricKey, traject: String) throws -> (kekID: String, gewikkeld: Data) {
         let bytes = dataSleutel.withUnsafeBytes { Data($0) }
-        return (actief.id, try AES.GCM.seal(bytes, using: actief.sleutel, authenticating: Data(actief.id.utf8)).combined!)
+        let doos = try AES.GCM.seal(bytes, using: actief.sleutel, authenticating: Self.gebonden(actief.id, traject))
+        guard let gewikkeld = doos.combined else { throw SleutelFout.onleesbaar }
+        return (actief.id, gewikkeld)
     }
 
-    /// Unwraps a data key wrapped by the KEK with `kekID`.
-    func pak(_ gewikkeld: Data, kekID: String) throws -> SymmetricKey {
+    /// Unwraps `traject`'s data key wrapped by the KEK with `kekID`. Keys wrapped before they were
+    /// bound to their case (bound to the KEK only) still unwrap; `overstap sleutels roteer` binds them.
+    func pak(_ gewikkeld: Data, kekID: String, traject: String) throws -> SymmetricKey {
         guard let kek = ([actief] + oud).first(where: { $0.id == kekID }) else { throw SleutelFout.onbekendeKEK(kekID) }
-        do {
-            return SymmetricKey(data: try AES.GCM.open(AES.GCM.SealedBox(combined: gewikkeld), using: kek.sleutel,
-                                                       authenticating: Data(kekID.utf8)))
-        } catch {
-            throw SleutelFout.onleesbaar
+        for gebonden in [Self.gebonden(kekID, traject), Data(kekID.utf8)] {
+            if let sleutel = try? AES.GCM.open(AES.GCM.SealedBox(combined: gewikkeld), using: kek.sleutel, authenticating: gebonden) {
+                return SymmetricKey(data: sleutel)
+            }
         }
+        throw SleutelFout.onleesbaar
     }
+
+    private static func gebonden(_ kekID: String, _ traject: String) -> Data { Data("\(kekID)|\(traject)".utf8) }
 }
