@@ -33,8 +33,9 @@ extension OverstapAPI {
         }
         // A retry (same Idempotency-Key or event id) must land on the same case with the same event.
         let herhaling = try herhaalsleutel(request, context, clientID)
-        let traject = herhaling.map { naamUUID("traject|" + $0) } ?? UUID()
-        let eventID = clientID ?? herhaling.map { naamUUID("gebeurtenis|" + $0) } ?? UUID()
+        let traject = try await afgeleid("traject", herhaling) ?? UUID()
+        let eventID: UUID
+        if let clientID { eventID = clientID } else { eventID = try await afgeleid("gebeurtenis", herhaling) ?? UUID() }
         let resultaat = try await trajecten.registreer(
             [(gebeurtenis, datum)], in: Trajecten.streamID(traject), door: context.actor, vandaag: vandaag(),
             eventIDs: [eventID], correlatie: nil)
@@ -63,7 +64,8 @@ extension OverstapAPI {
         guard try context.ingelogd.magRegistreren(type, op: traject) else {
             throw Probleem.geenToegang("u mag '\(type)' niet vastleggen bij dit traject")
         }
-        let eventID = try clientID ?? herhaalsleutel(request, context, nil).map { naamUUID("gebeurtenis|" + $0) } ?? UUID()
+        let eventID: UUID
+        if let clientID { eventID = clientID } else { eventID = try await afgeleid("gebeurtenis", herhaalsleutel(request, context, nil)) ?? UUID() }
         let resultaat = try await trajecten.registreer(
             [(gebeurtenis, datum)], in: id, door: context.actor, vandaag: vandaag(),
             verwachteVersie: verwacht, eventIDs: [eventID])
@@ -176,6 +178,13 @@ extension OverstapAPI {
             cijfers.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let versie = Int64(Substring(cijfers))
         else { throw Probleem.ongeldig("If-Match", "moet de ETag van een eerdere lezing zijn, bijvoorbeeld \"3\"") }
         return versie
+    }
+
+    /// The id of a `soort` ("traject", "gebeurtenis") for a retry key: the same key gives the same
+    /// id, and no other client can predict it (keyed with the database's secret); `nil` without a key.
+    private func afgeleid(_ soort: String, _ herhaling: String?) async throws -> UUID? {
+        guard let herhaling else { return nil }
+        return try await trajecten.kluis.geheimeUUID(soort + "|" + herhaling)
     }
 
     /// What makes a retry recognisable: the Idempotency-Key, per token (keys of different

@@ -112,6 +112,19 @@ import Testing
         }
     }
 
+    @Test func idsFromAnIdempotencyKeyAreKeyedWithTheServersSecret() async throws {
+        try await APITest.met { t in
+            let (tokenID, token) = try await t.api.tokens.maak(voor: Lezer(rol: .coordinator, regio: "Utrecht"), omschrijving: "t", door: "t")
+            let coordinator = t.anoniem.met(token: token)
+            let antwoord = try await coordinator.post("/v1/leerlingen", json: APITest.aanmelding(), headers: [("Idempotency-Key", "sleutel-1")])
+            let id = try #require(antwoord.json["id"] as? String)
+            // Not the unkeyed derivation a client could compute from its own token id and key.
+            #expect(UUID(uuidString: id) != naamUUID("traject|\(tokenID.uuidString.lowercased())|sleutel-1"))
+            #expect(UUID(uuidString: id) != naamUUID("traject|\(tokenID.uuidString)|sleutel-1"))
+            #expect(try await t.api.trajecten.kluis.geheimeUUID("traject|\(tokenID.uuidString.lowercased())|sleutel-1") == UUID(uuidString: id))
+        }
+    }
+
     @Test func aRetriedPostWithTheSameIdempotencyKeyReturnsTheOriginalAndWritesNothing() async throws {
         try await APITest.met { t in
             let coordinator = try await t.coordinator()

@@ -47,7 +47,9 @@ import Testing
         for sql in ["UPDATE events SET event_type = 'x'", "DELETE FROM events", "TRUNCATE events",
                     "UPDATE inzage_registratie SET wie = 'x'", "DELETE FROM inzage_registratie",
                     "INSERT INTO api_tokens (id, hash, rol, omschrijving, aangemaakt_door) VALUES (gen_random_uuid(), '\\x00', 'admin', 'x', 'x')",
-                    "UPDATE api_tokens SET ingetrokken_op = NULL", "CREATE TABLE eigen (x int)"]
+                    "UPDATE api_tokens SET ingetrokken_op = NULL", "CREATE TABLE eigen (x int)",
+                    "UPDATE server_geheim SET sleutel = '\\x00'", "DELETE FROM leerling_sleutels",
+                    "UPDATE leerling_sleutels SET sleutel = NULL"]
         {
             await #expect(throws: PostgresError.self, "\(sql) was allowed") {
                 do { try await api.query(PostgresQuery(unsafeSQL: sql)) } catch let error as PostgresError {

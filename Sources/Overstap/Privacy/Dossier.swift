@@ -78,7 +78,12 @@ public func naamUUID(_ naam: String) -> UUID {
         hash ^= UInt128(byte)
         hash = hash &* 0x0000_0000_0100_0000_0000_0000_0000_013B
     }
-    var bytes = (0..<16).map { UInt8(truncatingIfNeeded: hash >> (8 * (15 - $0))) }
+    return uuid(uit: (0..<16).map { UInt8(truncatingIfNeeded: hash >> (8 * (15 - $0))) })
+}
+
+/// A UUID (version 8, RFC 4122 variant) from the first 16 of `bytes` (at least 16).
+func uuid(uit bytes: [UInt8]) -> UUID {
+    var bytes = Array(bytes.prefix(16))
     bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
     bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
     return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],

@@ -27,6 +27,16 @@ public struct Kluis: Sendable {
         return try PayloadJSON.tekst(object)
     }
 
+    /// A UUID derived from `naam` with this database's secret (`server_geheim`, sql/0010): the same
+    /// name always gives the same id here, and nobody without the secret can predict it (for ids
+    /// derived from a client's idempotency key).
+    public func geheimeUUID(_ naam: String) async throws -> UUID {
+        guard let geheim: Data = try await pool.query("SELECT sleutel FROM server_geheim").first?.decode("sleutel") else {
+            throw PostgresError(code: .decoding, message: "server_geheim is empty")
+        }
+        return uuid(uit: Array(HMAC<SHA256>.authenticationCode(for: Data(naam.utf8), using: SymmetricKey(data: geheim))))
+    }
+
     /// A fingerprint of `inhoud` (an event as the writer means to store it, personal data in plain
     /// text) for telling a retry from a reused id: HMAC-SHA256 under a key derived from the case's
     /// data key when `persoonlijk` (so it reveals nothing and is forgotten with the key), else
