@@ -29,11 +29,15 @@ struct Demo: AsyncParsableCommand {
 /// `overstap nightly`: the no-show check.
 struct Nightly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Flag no-shows as of a peildatum (default: today in Europe/Amsterdam); safe to re-run.")
-    @Option(help: "Check as of this day (YYYY-MM-DD).") var peildatum: String?
+        abstract: "Flag no-shows as of a peildatum (default: today in Europe/Amsterdam); safe to re-run.",
+        discussion: "A peildatum after today is refused: it would write flags dated in the future and forget students now.")
+    @Option(help: "Check as of this day (YYYY-MM-DD), today or earlier.") var peildatum: String?
 
     func run() async throws {
         let dag = try overstap.peildatum(peildatum)
+        guard dag <= Datum.vandaag() else {
+            throw CLIFout("peildatum \(dag) lies after today (\(Datum.vandaag()), Europe/Amsterdam): nothing was written. Hint: the nightly job runs for today or a past day")
+        }
         try await Omgeving.met { omgeving in
             let rapport = try await NoShowControle(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen)
                 .voerUit(peildatum: dag)
