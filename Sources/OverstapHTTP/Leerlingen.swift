@@ -100,7 +100,7 @@ extension OverstapAPI {
         let vraag = Vraag(request)
         let peildatum = try vraag.datum("peildatum")
         let pagina = try Paginering(vraag)
-        let (_, _, versie) = try await lees(id, context, peildatum: peildatum)
+        let (nu, _, versie) = try await lees(id, context, peildatum: peildatum)
         let tot = ContinuousClock.now + Self.tijdlijnWachttijd
         var stand = try await tijdlijnen.stand(van: id)
         while stand.versie < versie, !stand.vastgehouden, ContinuousClock.now < tot {
@@ -108,7 +108,15 @@ extension OverstapAPI {
             if (try? await projectie.catchUpWithoutWaiting(until: tot)) != true { try await Task.sleep(for: .milliseconds(10)) }
             stand = try await tijdlijnen.stand(van: id)
         }
-        let regels = try await tijdlijnen.tijdlijn(id, tot: peildatum)
+        // Consent and scope as they are now, also for a view of the past (as for the case itself).
+        let ziet = nu.inzicht(voor: try context.ingelogd).zietBijzondereGegevens
+        var regels = try await tijdlijnen.tijdlijn(id, tot: peildatum)
+        if !ziet {
+            regels = regels.map(\.bijzonderVerborgen)
+        } else if regels.contains(where: \.bijzonder) {
+            // Special-category hints leave the service: registered first, like personal data.
+            try await dossier.registreerLezing(id, wie: context.actor, via: "GET /v1/leerlingen/{id}/tijdlijn")
+        }
         return try JSON.response(PaginaMet(pagina: pagina.van(regels, request), sleutel: "actueel", extra: stand.versie >= versie),
                                  headers: [.eTag: etag(versie)])
     }

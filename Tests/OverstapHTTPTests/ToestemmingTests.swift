@@ -4,6 +4,43 @@ import Testing
 
 /// AVG (#5): consent decides what other roles see in responses, from the next read on.
 @Suite struct ToestemmingTests {
+    @Test func aTimelineShowsSpecialCategoryHintsOnlyToWhoMaySeeThemAndRegistersThoseReads() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let coach = try await t.coach("coach-09")
+            let school = try await t.klant(Lezer(rol: .school, regio: "Utrecht", school: "De Brug"))
+            let tafel = try await t.klant(Lezer(rol: .overstaptafel, regio: "Utrecht"))
+            let id = try await t.meldAan(door: school)
+            try await t.leg("coach_toegewezen", ["coach": "coach-09"], op: "2026-01-20", bij: id, door: coordinator)
+            try await t.leg("signaal", ["soort": "gezondheid"], op: "2026-02-01", bij: id, door: coordinator)
+            try await t.leg("contactmoment", ["vorm": "app"], op: "2026-02-02", bij: id, door: coordinator)
+            func tijdlijn(_ klant: HTTPKlant) async throws -> Antwoord {
+                let antwoord = try await klant.get("/v1/leerlingen/\(id)/tijdlijn")
+                #expect(antwoord.status == 200)
+                return antwoord
+            }
+            func registraties() async throws -> Int {
+                try await t.db.pool.query("SELECT count(*) AS n FROM inzage_registratie WHERE via LIKE '%tijdlijn'").first?.decode("n") ?? -1
+            }
+            // Without consent, and with it: the school and the table see that something was recorded, not what.
+            for toestemming in [false, true] {
+                if toestemming {
+                    try await t.leg("toestemming_gegeven", ["door": "ouder", "scope": ["mbo", "overstaptafel"]], op: "2026-02-03", bij: id, door: coordinator)
+                }
+                for klant in [school, tafel] {
+                    let gezien = try await tijdlijn(klant)
+                    #expect(!gezien.tekst.contains("gezondheid") && gezien.tekst.contains("bijzonder"), "\(gezien.tekst)")
+                    #expect(gezien.resultaten.count == (toestemming ? 5 : 4))
+                }
+            }
+            #expect(try await registraties() == 0)  // nothing special left the service yet
+            for klant in [coordinator, coach] {
+                #expect(try await tijdlijn(klant).tekst.contains("Signaal: gezondheid"))
+            }
+            #expect(try await registraties() == 2)
+        }
+    }
+
     @Test func withdrawnConsentTakesTheFieldsOutOfTheResponsesOfRolesThatLostAccess() async throws {
         try await APITest.met { t in
             let coordinator = try await t.coordinator()

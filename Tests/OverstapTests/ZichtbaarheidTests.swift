@@ -7,6 +7,20 @@ import Testing
 
     var zaak: Voorbeeld { Voorbeeld.aangemeld().en(.coachToegewezen(.init(coach: "c1")), op: "2026-01-20") }
 
+    @Test func specialCategoryHintsAreHealthHomeAndCareAndOnlyFullInsightSeesThem() {
+        let bijzonder: [Gebeurtenis] = [
+            .signaal(.init(soort: .gezondheid)), .signaalOpgelost(.init(soort: .thuissituatie)),
+            .overdrachtZorgteam(.init(persoonsgegevens: nil)), .overstaptafelBesproken(.init(tafel: "april", besluit: .zorgInschakelen)),
+            .evaluatiegesprek(.init(uitkomst: .extraOndersteuning)),
+        ]
+        let gewoon: [Gebeurtenis] = [
+            .signaal(.init(soort: .verzuim)), .contactmoment(.init(vorm: .app)), .overstaptafelBesproken(.init(tafel: "april", besluit: .geenActie)),
+            .evaluatiegesprek(.init(uitkomst: .doorgaan)), .gestart(.init(instelling: "MBO", opleiding: "Entree")),
+        ]
+        #expect(bijzonder.allSatisfy(\.isBijzonder) && !gewoon.contains(where: \.isBijzonder))
+        #expect(Inzicht.volledig.zietBijzondereGegevens && !Inzicht.basis.zietBijzondereGegevens && !Inzicht.geen.zietBijzondereGegevens)
+    }
+
     @Test func withConsentTheTableSeesTheBasicsNeverTheSupportNeeds() {
         let traject = zaak.en(.toestemmingGegeven(.init(door: .ouder, scope: [.overstaptafel])), op: "2026-01-21").traject
         #expect(traject.inzicht(voor: tafel) == .basis)

@@ -10,6 +10,20 @@ public struct TijdlijnRegel: Equatable, Sendable, Encodable {
     public var geregistreerdOp: Date
     public var geregistreerdDoor: String?
     public var teLaat: Bool
+    /// Whether the line hints at special-category data (`Gebeurtenis.isBijzonder`).
+    public var bijzonder: Bool
+
+    enum CodingKeys: String, CodingKey { case volgorde, datum, type, samenvatting, geregistreerdOp, geregistreerdDoor, teLaat }
+
+    /// The line as a reader who may not see special-category hints sees it: that something was
+    /// recorded on that day, not what.
+    public var bijzonderVerborgen: TijdlijnRegel {
+        guard bijzonder else { return self }
+        var regel = self
+        regel.type = "bijzonder"
+        regel.samenvatting = "Vastgelegd (bijzondere persoonsgegevens; alleen voor de eigen coach en de coördinator)"
+        return regel
+    }
 }
 
 /// A coach's active cases in a region on a peildatum.
@@ -70,7 +84,8 @@ public struct Overzichten: Sendable {
     public func tijdlijn(_ trajectID: String, tot peildatum: Datum? = nil) async throws -> [TijdlijnRegel] {
         try await pool.query(
             """
-            SELECT volgorde, datum, type, samenvatting, geregistreerd_op, geregistreerd_door, te_laat FROM tijdlijn
+            SELECT volgorde, datum, type, schemaversie, payload::text AS payload, samenvatting, geregistreerd_op,
+                   geregistreerd_door, te_laat FROM tijdlijn
             WHERE traject_id = \(trajectID) AND (\(peildatum)::date IS NULL OR datum <= \(peildatum)::date)
             ORDER BY datum, volgorde
             """
@@ -78,7 +93,10 @@ public struct Overzichten: Sendable {
             TijdlijnRegel(
                 volgorde: try row.decode("volgorde"), datum: try row.decode("datum"), type: try row.decode("type"),
                 samenvatting: try row.decode("samenvatting"), geregistreerdOp: try row.decode("geregistreerd_op"),
-                geregistreerdDoor: try row.decode("geregistreerd_door"), teLaat: try row.decode("te_laat"))
+                geregistreerdDoor: try row.decode("geregistreerd_door"), teLaat: try row.decode("te_laat"),
+                // A line that does not read counts as special: hiding too much is the safe side.
+                bijzonder: (try? Gebeurtenis.lees(type: try row.decode("type"), schemaversie: try row.decode("schemaversie"),
+                                                  opgeslagen: Data(try row.decode("payload", as: String.self).utf8)).isBijzonder) ?? true)
         }
     }
 

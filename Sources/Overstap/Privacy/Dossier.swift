@@ -60,12 +60,17 @@ public struct Dossier: Sendable {
         ).map { Lezing(wie: try $0.decode("wie"), wanneer: try $0.decode("wanneer"), via: try $0.decode("via")) }
     }
 
+    /// Registers that `wie` read the student's personal data or special-category hints through `via`.
+    public func registreerLezing(_ trajectID: String, wie: String, via: String) async throws {
+        try await trajecten.store.pool.query(
+            "INSERT INTO inzage_registratie (traject_id, wie, via) VALUES (\(trajectID), \(wie), \(via))")
+    }
+
     /// Registers the read, then decrypts every event of the case.
     private func ontsleuteld(_ trajectID: String, wie: String, via: String) async throws -> [(event: RecordedEvent, payload: String)] {
         let events = try await trajecten.store.readStream(trajectID)
         guard trajectID.hasPrefix("traject-"), !events.isEmpty else { throw TrajectFout.onbekendTraject }
-        try await trajecten.store.pool.query(
-            "INSERT INTO inzage_registratie (traject_id, wie, via) VALUES (\(trajectID), \(wie), \(via))")
+        try await registreerLezing(trajectID, wie: wie, via: via)
         let sleutel = try await trajecten.kluis.dataSleutel(trajectID, aanmaken: false)
         return try events.map { ($0, try trajecten.kluis.ontsleutel($0, sleutel: sleutel)) }
     }

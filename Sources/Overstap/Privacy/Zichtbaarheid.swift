@@ -104,3 +104,26 @@ extension Lezer {
         }
     }
 }
+
+extension Gebeurtenis {
+    /// Whether the event hints at special-category data (AVG art. 9: health, home situation, care):
+    /// a health or home-situation signal, the handover to the care team, a table's decision to
+    /// involve care, an evaluation that asks for extra support.
+    public var isBijzonder: Bool {
+        switch self {
+        case .signaal(let s), .signaalOpgelost(let s): [.gezondheid, .thuissituatie].contains(s.soort)
+        case .overdrachtZorgteam: true
+        case .overstaptafelBesproken(let o): o.besluit == .zorgInschakelen
+        case .evaluatiegesprek(let e): e.uitkomst == .extraOndersteuning
+        default: false
+        }
+    }
+}
+
+extension Inzicht {
+    /// Whether a reader with this insight sees special-category hints on a timeline: only with
+    /// `.volledig` (the own coach, the region's coordinator, an admin). Everyone else sees such a
+    /// line pseudonymously (`TijdlijnRegel.bijzonderVerborgen`), consent or not (DESIGN §6:
+    /// the overstaptafel never sees special-category fields).
+    public var zietBijzondereGegevens: Bool { self == .volledig }
+}
