@@ -55,18 +55,38 @@ extension OverstapAPI {
         let csv = try wiltCSV(request)
         let (regio, peildatum, pagina) = try lijstVraag(request, context)
         let lijst = try await overzichten.risicolijst(regio: regio, op: peildatum)
-        guard csv else { return try JSON.response(pagina.van(lijst.map(RisicoWeergave.init), request)) }
+        let lezer = try context.ingelogd
+        guard csv else {
+            var deze = pagina.van(lijst.map(RisicoWeergave.init), request)
+            let namen = try await namen(deze.resultaten.map { "traject-" + $0.id }, voor: lezer, context)
+            for index in deze.resultaten.indices { deze.resultaten[index].naam = namen["traject-" + deze.resultaten[index].id] }
+            return try JSON.response(deze)
+        }
         // The whole list: a table prints it or a spreadsheet opens it in one go.
-        let tekst = Tabel.csv(RisicoRegel.kolommen, lijst.map { regel in
+        let namen = try await namen(lijst.map(\.trajectID), voor: lezer, context)
+        let tekst = Tabel.csv(RisicoRegel.kolommen + (lezer.rol == .overstaptafel ? ["naam"] : []), lijst.map { regel in
             var cellen = regel.cellen
             cellen[0] = padID(regel.trajectID)  // the id as the API's paths show it
-            return cellen
+            return cellen + (lezer.rol == .overstaptafel ? [namen[regel.trajectID] ?? ""] : [])
         })
         return Response(
             status: .ok,
             headers: [.contentType: "text/csv; charset=utf-8",
                       .contentDisposition: "attachment; filename=\"risicolijst-\(regio)-\(peildatum).csv\""],
             body: .init(byteBuffer: ByteBuffer(string: tekst)))
+    }
+
+    /// The names the overstaptafel may see on its list (DESIGN §6, docs/zichtbaarheid.md): of the
+    /// cases among `ids` whose consent allows it now (also on a list of a past peildatum), each
+    /// read registered before it is sent. Nobody else gets names on a list (they open the case).
+    private func namen(_ ids: [String], voor lezer: Lezer, _ context: APIContext) async throws -> [String: String] {
+        guard lezer.rol == .overstaptafel else { return [:] }
+        var namen: [String: String] = [:]
+        for id in ids {
+            guard let nu = try await trajecten.laad(id).traject, nu.inzicht(voor: lezer) != .geen else { continue }
+            namen[id] = try await dossier.persoonsgegevens(id, wie: context.actor, via: "GET /v1/risicolijst")?.naam
+        }
+        return namen
     }
 
     /// Region (the reader's own unless an admin names one), peildatum (today by default), page.

@@ -108,6 +108,8 @@ struct RisicoWeergave: Encodable {
     var coach: String?
     var fase: Fase
     var redenen: [Risicoreden]
+    /// For the overstaptafel, when the student's consent allows it (the read is registered).
+    var naam: String?
 
     init(_ r: RisicoRegel) {
         id = padID(r.trajectID)

@@ -47,9 +47,12 @@ struct HTTPKlant: Sendable {
                 }
             }
         return try await kanaal.executeThenClose { inbound, outbound in
-            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: methode, uri: pad, headers: headers)))
-            if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
+            // In one write: a server that answers early and closes (a 415 before the body) must not
+            // leave the client failing on a later write of its own request.
+            var delen: [HTTPClientRequestPart] = [.head(HTTPRequestHead(version: .http1_1, method: methode, uri: pad, headers: headers))]
+            if let body { delen.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            delen.append(.end(nil))
+            try await outbound.write(contentsOf: delen)
             var antwoord = Antwoord(status: 0, headers: [:], body: Data())
             for try await deel in inbound {
                 switch deel {

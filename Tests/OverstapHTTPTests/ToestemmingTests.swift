@@ -4,6 +4,32 @@ import Testing
 
 /// AVG (#5): consent decides what other roles see in responses, from the next read on.
 @Suite struct ToestemmingTests {
+    @Test func theTablesRisicolijstNamesOnlyStudentsWhoseConsentAllowsItAndRegistersEachName() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let tafel = try await t.klant(Lezer(rol: .overstaptafel, regio: "Utrecht"))
+            let (met, zonder) = (try await t.meldAan(door: coordinator), try await t.meldAan(door: coordinator))
+            try await t.leg("toestemming_gegeven", ["door": "ouder", "scope": ["overstaptafel"]], op: "2026-01-16", bij: met, door: coordinator)
+            try await t.bijgewerkt()
+            func namen(_ antwoord: Antwoord) -> [String: String] {
+                Dictionary(uniqueKeysWithValues: antwoord.resultaten.compactMap { r in (r["id"] as? String).map { ($0, r["naam"] as? String ?? "") } })
+            }
+            let json = try await tafel.get("/v1/risicolijst?peildatum=2026-03-01")
+            #expect(namen(json) == [met: APITest.naam, zonder: ""], "\(json.tekst)")
+            let csv = try await tafel.get("/v1/risicolijst?peildatum=2026-03-01", headers: [("Accept", "text/csv")]).tekst
+            #expect(csv.hasPrefix("traject,vso_school,coach,fase,ernstigste_reden,redenen,naam\r\n"))
+            #expect(csv.contains("\(met),") && csv.contains(APITest.naam) && csv.components(separatedBy: APITest.naam).count == 2)
+            // The coordinator's list carries no names (it opens the case); the table's reads are registered, one per name.
+            #expect(!(try await coordinator.get("/v1/risicolijst?peildatum=2026-03-01").tekst.contains(APITest.naam)))
+            let register: Int = try await t.db.pool.query(
+                "SELECT count(*) AS n FROM inzage_registratie WHERE via = 'GET /v1/risicolijst' AND traject_id = \("traject-" + met)").first?.decode("n") ?? -1
+            #expect(register == 2)
+            // Withdrawn: gone from the next list, also from a list of a day when consent still held.
+            try await t.leg("toestemming_ingetrokken", ["door": "ouder", "scope": ["overstaptafel"]], op: "2026-04-01", bij: met, door: coordinator)
+            #expect(!(try await tafel.get("/v1/risicolijst?peildatum=2026-03-01").tekst.contains(APITest.naam)))
+        }
+    }
+
     @Test func aTimelineShowsSpecialCategoryHintsOnlyToWhoMaySeeThemAndRegistersThoseReads() async throws {
         try await APITest.met { t in
             let coordinator = try await t.coordinator()
