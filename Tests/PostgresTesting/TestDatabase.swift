@@ -48,8 +48,10 @@ actor TestServer {
 
     private var preparation: Task<Prepared, Error>?
 
-    /// Durability is not under test here; fsync off keeps the suite fast.
-    static let fastSettings = ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"]
+    /// Durability is not under test here; fsync off keeps the suite fast. Every test keeps a pool
+    /// on a database of its own (and the API tests a server with pools of its own) while the whole
+    /// suite runs at once: PostgreSQL's default of 100 connections is too few for that.
+    static let fastSettings = ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "400"]
 
     /// The first caller prepares; the others (tests start in parallel) wait for the same result.
     func prepare() async throws -> Prepared {

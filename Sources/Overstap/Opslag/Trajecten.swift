@@ -132,15 +132,10 @@ public struct Trajecten: Sendable {
     /// stopped between them is finished by `Bewaartermijn` (the nightly job): once the first step
     /// has run, the personal data is gone whatever happens next.
     public func vergeet(_ trajectID: String, reden: VergeetReden, door actor: String, vandaag: Datum = .vandaag()) async throws {
-        guard try await laad(trajectID).traject != nil else { throw TrajectFout.onbekendTraject }
+        guard let traject = try await laad(trajectID).traject else { throw TrajectFout.onbekendTraject }
         try await kluis.vergeet(trajectID, reden: reden)
-        try await legVergetenVast(trajectID, reden: reden, door: actor, vandaag: vandaag)
-    }
-
-    /// Records `leerling_vergeten` unless the case is forgotten already; its fixed id makes two
-    /// concurrent calls write it once.
-    func legVergetenVast(_ trajectID: String, reden: VergeetReden, door actor: String, vandaag: Datum) async throws {
-        guard try await laad(trajectID).traject?.vergetenOp == nil else { return }
+        // Unless the case was forgotten already; the fixed id makes two concurrent calls write it once.
+        guard traject.vergetenOp == nil else { return }
         try await registreer([(.leerlingVergeten(.init(reden: reden)), vandaag)], in: trajectID, door: actor,
                              vandaag: vandaag, eventIDs: [naamUUID("leerling_vergeten|\(trajectID)")])
     }

@@ -76,7 +76,7 @@ public struct TrajectenProjectie: Projection {
             // The events were readable when they were projected; if a timeline row is not, this page fails and
             // the runner finds the event at fault.
             if let fout = herleid.onleesbaar.first { throw fout.oorzaak }
-            standen += herleid.trajecten.map { ($0, versies[$0.id]!) }
+            standen += herleid.trajecten.compactMap { traject in versies[traject.id].map { (traject, $0) } }
         }
         try await bewaar(standen, on: connection)
     }
