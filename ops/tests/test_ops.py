@@ -9,13 +9,20 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
+from croniter import croniter
 
 REPO = Path(__file__).resolve().parents[2]
 OPS = REPO / "ops"
 BIN = str(Path(os.environ.get("OVERSTAP_BIN", REPO / ".build/debug/overstap")).resolve())
+NIGHTLY_CRON = "30 3 * * *"
+NIGHTLY_ON_CALENDAR = "*-*-* 03:30:00 Europe/Amsterdam"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ROUTES = json.loads((REPO / "Sources/OverstapHTTP/openapi.json").read_text())["paths"]
 
 
@@ -95,7 +102,7 @@ class Kubernetes(unittest.TestCase):
 
     def test_cronjob(self):
         spec = self.by_kind["CronJob"]["spec"]
-        self.assertEqual(spec["schedule"], "0 2 * * *")
+        self.assertEqual(spec["schedule"], NIGHTLY_CRON)
         self.assertEqual(spec["timeZone"], "Europe/Amsterdam")
         self.assertEqual(spec["concurrencyPolicy"], "Forbid")
         self.assertEqual(self.containers("CronJob")[0]["args"], ["nightly"])
@@ -160,7 +167,7 @@ class Systemd(unittest.TestCase):
         # Enough descriptors for many clients (the service closes stalled ones after its idle timeout).
         self.assertGreaterEqual(int(self.parse("overstap.service")["Service"]["LimitNOFILE"]), 65536)
         timer = self.parse("overstap-nightly.timer")["Timer"]
-        self.assertEqual(timer["OnCalendar"], "*-*-* 02:00:00 Europe/Amsterdam")
+        self.assertEqual(timer["OnCalendar"], NIGHTLY_ON_CALENDAR)
         self.assertEqual(timer["Unit"], "overstap-nightly.service")
         self.assertEqual(self.parse("overstap-nightly.service")["Service"]["Type"], "oneshot")
 
@@ -198,10 +205,92 @@ class Dockerfile(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
 
+
+class NightlySchedule(unittest.TestCase):
+    """The nightly job runs exactly once every Amsterdam day, whatever runs it (DESIGN.md §5): each
+    shipped schedule is simulated over a year with both daylight-saving transitions (29 March and
+    25 October 2026), and each simulation is shown to catch a schedule at 02:30, the hour those
+    transitions skip and repeat."""
+    YEAR = 2026
+    START = datetime(YEAR - 1, 12, 31, 12, tzinfo=AMSTERDAM)
+    END = datetime(YEAR + 1, 1, 1, 12, tzinfo=AMSTERDAM)
+
+    def days_not_once(self, runs):
+        """Amsterdam days of YEAR on which the instants `runs` do not hold exactly one run: {day: count}."""
+        counted = Counter(t.astimezone(AMSTERDAM).date() for t in runs)
+        days = (date(self.YEAR, 1, 1) + timedelta(days=n) for n in range(366))
+        return {day: counted[day] for day in days if day.year == self.YEAR and counted[day] != 1}
+
+    def assertSimulation(self, simulate, shipped, broken):
+        self.assertEqual(self.days_not_once(simulate(shipped)), {}, shipped)
+        self.assertNotEqual(self.days_not_once(simulate(broken)), {}, f"the simulation misses what {broken} breaks")
+
+    def test_the_hour_exists_once_every_day(self):
+        for n in range(365):
+            day = date(self.YEAR, 1, 1) + timedelta(days=n)
+            at = [datetime(day.year, day.month, day.day, 3, 30, fold=fold, tzinfo=AMSTERDAM) for fold in (0, 1)]
+            self.assertEqual(at[0].utcoffset(), at[1].utcoffset(), f"03:30 is ambiguous on {day}")
+            self.assertEqual(at[0].astimezone(timezone.utc).astimezone(AMSTERDAM).replace(tzinfo=None),
+                             at[0].replace(tzinfo=None), f"03:30 does not exist on {day}")
+
+    def test_cronjob(self):
+        """Kubernetes schedules in the CronJob's timeZone; croniter (PyPI) computes the same cron times."""
+        def simulate(schedule):
+            times, runs = croniter(schedule, self.START), []
+            while (run := times.get_next(datetime)) < self.END:
+                runs.append(run)
+            return runs
+        self.assertSimulation(simulate, NIGHTLY_CRON, "30 2 * * *")
+
+    def test_systemd_timer(self):
+        def simulate(on_calendar):
+            result = subprocess.run(["systemd-analyze", "calendar", "--iterations=400",
+                                     f"--base-time=@{int(self.START.timestamp())}", on_calendar],
+                                    capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}, check=True)
+            found = re.findall(r"(?:Next elapse|Iter\. #\d+): \w+ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC", result.stdout)
+            self.assertEqual(len(found), 400, result.stdout[:500])
+            runs = [datetime.fromisoformat(text).replace(tzinfo=timezone.utc) for text in found]
+            return [run for run in runs if run < self.END]
+        self.assertSimulation(simulate, NIGHTLY_ON_CALENDAR, "*-*-* 02:30:00 Europe/Amsterdam")
+
+    def test_compose_loop(self):
+        """Runs ops/nightly-loop.sh itself on a simulated clock: `date +%s` reads it, `sleep` advances it,
+        and a fake `overstap` records each run and takes seven minutes."""
+        script = (OPS / "nightly-loop.sh").read_text()
+        self.assertIn("\nat=03:30\n", script)
+
+        def simulate(at):
+            with tempfile.TemporaryDirectory() as directory:
+                directory = Path(directory)
+                clock, runs, fake = directory / "clock", directory / "runs", directory / "bin"
+                fake.mkdir()
+                clock.write_text(f"{int(self.START.timestamp())}\n")
+                runs.touch()
+                (directory / "password").write_text("x\n")
+                end, date_command = int(self.END.timestamp()), shutil.which("date")
+                fakes = {
+                    "date": f'[ "$*" = "+%s" ] && exec cat {clock}\nexec {date_command} "$@"',
+                    # The loop is stopped at the end of the year, or after twice as many sleeps as days.
+                    "sleep": f'echo >> {directory}/sleeps\n'
+                             f'[[ "$1" =~ ^[0-9]+$ ]] && echo $(( $(cat {clock}) + $1 )) > {clock}\n'
+                             f'if [ "$(cat {clock})" -ge {end} ] || [ "$(wc -l < {directory}/sleeps)" -gt 740 ]; then kill -TERM $PPID; fi',
+                    "overstap": f'[ "$*" = nightly ] && cat {clock} >> {runs}\necho $(( $(cat {clock}) + 420 )) > {clock}',
+                }
+                for name, body in fakes.items():
+                    (fake / name).write_text("#!/bin/bash\n" + body + "\n")
+                    (fake / name).chmod(0o755)
+                (directory / "loop.sh").write_text(script.replace("\nat=03:30\n", f"\nat={at}\n"))
+                subprocess.run(["bash", str(directory / "loop.sh")], capture_output=True, timeout=300,
+                               env={**os.environ, "PATH": f"{fake}:{os.environ['PATH']}",
+                                    "OVERSTAP_API_PASSWORD_FILE": str(directory / "password")})
+                return [datetime.fromtimestamp(int(t), timezone.utc) for t in runs.read_text().split()]
+        self.assertSimulation(simulate, "03:30", "02:30")
+
+
 class ConfigurationReference(unittest.TestCase):
     def test_every_variable_read_is_documented(self):
         read = set()
-        for path in list((REPO / "Sources").rglob("*.swift")) + [OPS / "restore-drill"]:
+        for path in list((REPO / "Sources").rglob("*.swift")) + [OPS / "restore-drill", OPS / "nightly-loop.sh"]:
             text = path.read_text()
             read |= set(re.findall(r'environment\["([A-Z_]+)"\]', text))
             read |= set(re.findall(r'"(OVERSTAP_[A-Z_]+)"', text))
