@@ -43,6 +43,18 @@ public struct Schooljaar: Hashable, Comparable, Sendable, CustomStringConvertibl
 }
 
 extension Datum {
-    /// 1 April of this day's year: the mbo registration deadline for a start in that year.
-    public var eenAprilVanHetJaar: Datum { Datum(jaar, 4, 1)! }
+    /// The mbo registration deadline for a student expected to start on this day: 1 April of the
+    /// start's year (the regional agreement, DESIGN.md §1; risk `geen_mbo_aanmelding`, §4), or the
+    /// start itself when it comes first (a start in January–March has no 1 April before it that year).
+    public var mboAanmeldingUiterlijk: Datum { min(Datum(jaar, 4, 1)!, self) }
+
+    /// The count date by which a student expected to start on this day must be definitively placed:
+    /// the first 1 October on or after the start (DESIGN.md §1, §5). That is 1 October of the start's
+    /// school year for a start from August to 1 October, and the next 1 October for a later start: a
+    /// start on 2026-02-02 is counted on 2026-10-01, never on 2025-10-01, before the student could
+    /// start. The nightly job's `niet_geplaatst` and the afbouwstatus's `plaatsing` both use it.
+    public var plaatsingUiterlijk: Datum {
+        let oktober = Schooljaar(self).eenOktober
+        return oktober >= self ? oktober : Schooljaar(beginjaar: oktober.jaar + 1).eenOktober
+    }
 }

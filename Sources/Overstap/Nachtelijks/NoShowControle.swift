@@ -91,13 +91,12 @@ public struct NoShowControle: Sendable {
     /// Cases written at once (the pool's default size is 10).
     static let gelijktijdig = 8
 
-    /// When each kind falls due: two weeks after the expected start, and 1 October of the school
-    /// year the student should have started in (the next one when the start is after 1 October).
+    /// When each kind falls due: `startOnbevestigdNaDagen` after the expected start, and the count
+    /// date after it (`Datum.plaatsingUiterlijk`, shared with the afbouwstatus).
     static func vervaldagen(_ traject: Traject, instellingen: Instellingen) -> [(NoShowSoort, Datum)] {
         let start = traject.verwachteStartdatum
-        var oktober = Schooljaar(start).eenOktober
-        if oktober < start { oktober = Schooljaar(beginjaar: oktober.jaar + 1).eenOktober }
-        return [(.startOnbevestigd, start.plus(dagen: instellingen.startOnbevestigdNaDagen)), (.nietGeplaatst, oktober)]
+        return [(.startOnbevestigd, start.plus(dagen: instellingen.startOnbevestigdNaDagen)),
+                (.nietGeplaatst, start.plaatsingUiterlijk)]
     }
 
     /// The same flag always gets the same id.

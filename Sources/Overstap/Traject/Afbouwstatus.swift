@@ -22,10 +22,10 @@ extension Traject {
         case .aangemeld:
             if coach == nil { (.coachToewijzen, aangemeldOp.plus(dagen: i.geenCoachNaDagen)) }
             else if welkomstgesprekOp == nil { (.welkomstgesprek, aangemeldOp.plus(dagen: i.geenWelkomstgesprekNaDagen)) }
-            else if mboAanmeldingOp == nil { (.mboAanmelding, verwachteStartdatum.eenAprilVanHetJaar) }
+            else if mboAanmeldingOp == nil { (.mboAanmelding, verwachteStartdatum.mboAanmeldingUiterlijk) }
             else { (.start, verwachteStartdatum.plus(dagen: i.startOnbevestigdNaDagen)) }
         case .noShow:
-            (.plaatsing, Schooljaar(verwachteStartdatum).eenOktober)
+            (.plaatsing, verwachteStartdatum.plaatsingUiterlijk)
         case .gestart:
             if laatsteEvaluatie.map({ $0 >= gestartOp! }) ?? false {
                 (.afbouw, gestartOp!.plus(weken: 26))

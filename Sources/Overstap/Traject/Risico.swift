@@ -30,7 +30,7 @@ extension Traject {
         if noShow != nil { redenen.append(.noShow) }
         if gestartOp == nil, verlopen(verwachteStartdatum, i.startOnbevestigdNaDagen) { redenen.append(.startOnbevestigd) }
         if openSignalen.values.contains(where: { verlopen($0, i.signaalOpenDagen) }) { redenen.append(.signaalOpen) }
-        if mboAanmeldingOp == nil, gestartOp == nil, peildatum >= verwachteStartdatum.eenAprilVanHetJaar {
+        if mboAanmeldingOp == nil, gestartOp == nil, peildatum >= verwachteStartdatum.mboAanmeldingUiterlijk {
             redenen.append(.geenMboAanmelding)
         }
         if let gestartOp {

@@ -1,0 +1,58 @@
+@testable import Overstap
+import Testing
+
+/// Deadlines fall in the school year the student starts in (#19): never before the start, and the
+/// afbouwstatus and the nightly job name the same day.
+@Suite struct TermijnenTests {
+    /// A mid-year start: aanmelding 2025-11-03, expected start 2026-02-02.
+    let halverwege: Voorbeeld = {
+        var aanmelding = Voorbeeld.aanmelding
+        aanmelding.verwachteStartdatum = Voorbeeld.d("2026-02-02")
+        return Voorbeeld(gebeurtenissen: [(.aanmelding(aanmelding), Voorbeeld.d("2025-11-03"))])
+            .en(.coachToegewezen(.init(coach: "c1")), op: "2025-11-04")
+            .en(.welkomstgesprek(.init()), op: "2025-11-10")
+            .en(.mboAanmelding(.init(instelling: "X", opleiding: "Y")), op: "2025-12-01")
+            .en(.noShowGesignaleerd(.init(peildatum: Voorbeeld.d("2026-02-16"), schooljaar: .init(beginjaar: 2025),
+                                          soort: .startOnbevestigd)), op: "2026-02-16")
+    }()
+
+    @Test func plaatsingIsDueOnTheCountDateAfterTheStart() {
+        let status = halverwege.traject(op: "2026-02-16").afbouwstatus(op: Voorbeeld.d("2026-02-16"), instellingen: Instellingen())
+        #expect(status.fase == .noShow)
+        #expect(status.volgendeStap == .plaatsing)
+        #expect(status.verlooptOp == Voorbeeld.d("2026-10-01"))
+        #expect(!status.teLaat)
+        let nachtelijks = NoShowControle.vervaldagen(halverwege.traject(op: "2026-02-16"), instellingen: Instellingen())
+        #expect(nachtelijks.first { $0.0 == .nietGeplaatst }?.1 == status.verlooptOp)
+    }
+
+    @Test(arguments: [
+        ("2026-08-01", "2026-10-01"), ("2026-09-01", "2026-10-01"), ("2026-10-01", "2026-10-01"),
+        ("2026-10-02", "2027-10-01"), ("2026-02-02", "2026-10-01"), ("2026-07-31", "2026-10-01"),
+    ])
+    func plaatsingUiterlijk(start: String, teldatum: String) {
+        #expect(Voorbeeld.d(start).plaatsingUiterlijk == Voorbeeld.d(teldatum))
+    }
+
+    @Test(arguments: [
+        ("2026-09-01", "2026-04-01"), ("2026-04-01", "2026-04-01"), ("2026-02-02", "2026-02-02"),
+        ("2026-12-01", "2026-04-01"),
+    ])
+    func mboAanmeldingUiterlijk(start: String, deadline: String) {
+        #expect(Voorbeeld.d(start).mboAanmeldingUiterlijk == Voorbeeld.d(deadline))
+    }
+
+    /// The risk and the afbouwstatus's step agree for a start in February: due on the start itself.
+    @Test func geenMboAanmeldingForAMidYearStart() {
+        var aanmelding = Voorbeeld.aanmelding
+        aanmelding.verwachteStartdatum = Voorbeeld.d("2026-02-02")
+        let zaak = Voorbeeld(gebeurtenissen: [(.aanmelding(aanmelding), Voorbeeld.d("2025-11-03"))])
+            .en(.coachToegewezen(.init(coach: "c1")), op: "2025-11-04")
+            .en(.welkomstgesprek(.init()), op: "2025-11-10")
+        #expect(!zaak.redenen(op: "2026-02-01").contains(.geenMboAanmelding))
+        #expect(zaak.redenen(op: "2026-02-02").contains(.geenMboAanmelding))
+        let status = zaak.traject(op: "2026-02-01").afbouwstatus(op: Voorbeeld.d("2026-02-01"), instellingen: Instellingen())
+        #expect(status.volgendeStap == .mboAanmelding)
+        #expect(status.verlooptOp == Voorbeeld.d("2026-02-02"))
+    }
+}
