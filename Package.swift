@@ -29,6 +29,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // Excel workbooks (.xlsx) for the lists an overstaptafel opens in a spreadsheet.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(
             name: "Postgres",
             dependencies: [
@@ -53,6 +59,7 @@ let package = Package(
             name: "OverstapHTTP",
             dependencies: [
                 "Overstap",
+                "CXlsxWriter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

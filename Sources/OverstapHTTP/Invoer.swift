@@ -86,6 +86,16 @@ struct Vraag {
         do { return try Tekstsoort.kenmerk.controleer(tekst) } catch { throw Probleem.ongeldig(naam, error.reden) }
     }
 
+    /// One of an enumeration's raw values, if given; a 400 naming the allowed values otherwise.
+    func keuze<Waarde: RawRepresentable & CaseIterable>(_ naam: String, _: Waarde.Type) throws -> Waarde?
+    where Waarde.RawValue == String {
+        guard let tekst = parameters[naam] else { return nil }
+        guard let waarde = Waarde(rawValue: tekst) else {
+            throw Probleem.ongeldig(naam, "moet een van " + Waarde.allCases.map(\.rawValue).joined(separator: ", ") + " zijn")
+        }
+        return waarde
+    }
+
     func getal(_ naam: String, standaard: Int, bereik: ClosedRange<Int>) throws -> Int {
         guard let tekst = parameters[naam] else { return standaard }
         guard let getal = Int(tekst), bereik.contains(getal) else {

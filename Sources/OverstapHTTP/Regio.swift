@@ -52,11 +52,12 @@ extension OverstapAPI {
     }
 
     @Sendable func risicolijst(_ request: Request, _ context: APIContext) async throws -> Response {
-        let csv = try wiltCSV(request)
+        let formaat = try lijstformaat(request)
+        let scheidingsteken = try Vraag(request).keuze("scheidingsteken", Tabel.Scheidingsteken.self) ?? .komma
         let (regio, peildatum, pagina) = try lijstVraag(request, context)
         let lijst = try await overzichten.risicolijst(regio: regio, op: peildatum)
         let lezer = try context.ingelogd
-        guard csv else {
+        guard formaat != .json else {
             var deze = pagina.van(lijst.map(RisicoWeergave.init), request)
             let namen = try await namen(deze.resultaten.map { "traject-" + $0.id }, voor: lezer, context)
             for index in deze.resultaten.indices { deze.resultaten[index].naam = namen["traject-" + deze.resultaten[index].id] }
@@ -64,16 +65,21 @@ extension OverstapAPI {
         }
         // The whole list: a table prints it or a spreadsheet opens it in one go.
         let namen = try await namen(lijst.map(\.trajectID), voor: lezer, context)
-        let tekst = Tabel.csv(RisicoRegel.kolommen + (lezer.rol == .overstaptafel ? ["naam"] : []), lijst.map { regel in
+        let kop = RisicoRegel.kolommen + (lezer.rol == .overstaptafel ? ["naam"] : [])
+        let rijen = lijst.map { regel in
             var cellen = regel.cellen
             cellen[0] = padID(regel.trajectID)  // the id as the API's paths show it
             return cellen + (lezer.rol == .overstaptafel ? [namen[regel.trajectID] ?? ""] : [])
-        })
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8",
-                      .contentDisposition: "attachment; filename=\"risicolijst-\(regio)-\(peildatum).csv\""],
-            body: .init(byteBuffer: ByteBuffer(string: tekst)))
+        }
+        let naam = "risicolijst-\(regio)-\(peildatum)"
+        return switch formaat {
+        case .xlsx:
+            Response(status: .ok, headers: [.contentType: Rekenblad.mediatype, .contentDisposition: bijlage(naam + ".xlsx")],
+                     body: .init(byteBuffer: ByteBuffer(bytes: try Rekenblad.xlsx(blad: "risicolijst", kop: kop, rijen: rijen))))
+        case .csv, .json:
+            Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: bijlage(naam + ".csv")],
+                     body: .init(byteBuffer: ByteBuffer(string: Tabel.csv(kop, rijen, scheidingsteken: scheidingsteken))))
+        }
     }
 
     /// The names the overstaptafel may see on its list (DESIGN §6, docs/zichtbaarheid.md): of the
@@ -95,12 +101,34 @@ extension OverstapAPI {
         return (try vraag.regio(voor: try context.ingelogd), try vraag.datum("peildatum") ?? vandaag(), try Paginering(vraag))
     }
 
-    /// `Accept: text/csv` asks for CSV; JSON otherwise; 406 when the client takes neither.
-    private func wiltCSV(_ request: Request) throws -> Bool {
-        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+    /// What the client takes (`Accept`, in the order it lists them): `text/csv`, the xlsx media
+    /// type, or JSON (also for `*/*`, `application/*` and no `Accept`); 406 when it takes none.
+    private func lijstformaat(_ request: Request) throws -> Lijstformaat {
+        guard let accept = request.headers[.accept]?.lowercased() else { return .json }
         let soorten = accept.split(separator: ",").compactMap { $0.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) }
-        if soorten.contains("text/csv") { return true }
-        if soorten.contains(where: { ["application/json", "application/*", "*/*"].contains($0) }) { return false }
-        throw Probleem(.notAcceptable, "deze lijst is er als application/json en als text/csv")
+        for soort in soorten {
+            switch soort {
+            case "text/csv": return .csv
+            case Rekenblad.mediatype: return .xlsx
+            case "application/json", "application/*", "*/*": return .json
+            default: continue
+            }
+        }
+        throw Probleem(.notAcceptable, "deze lijst is er als application/json, text/csv en \(Rekenblad.mediatype)")
     }
+}
+
+/// The representations of a whole list.
+enum Lijstformaat { case json, csv, xlsx }
+
+/// A `Content-Disposition` that downloads `bestandsnaam` (RFC 6266): `filename*` carries the name
+/// in UTF-8, percent-encoded (RFC 8187), and `filename` an ASCII stand-in for old clients
+/// (diacritics dropped, anything else outside letters, digits, `.`, `_` and `-` replaced by `_`),
+/// so no quote, backslash or byte from a region's name can break the header.
+func bijlage(_ bestandsnaam: String) -> String {
+    let ascii = String(bestandsnaam.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+        .unicodeScalars.map { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) ? Character($0) : "_" })
+    let attrChar = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~")
+    let utf8 = bestandsnaam.addingPercentEncoding(withAllowedCharacters: attrChar) ?? ascii
+    return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(utf8)"
 }

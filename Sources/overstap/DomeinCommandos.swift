@@ -185,18 +185,22 @@ struct Afbouw: AsyncParsableCommand {
     }
 }
 
-/// `overstap risicolijst --regio R [--peildatum D] [--csv]`.
+/// `overstap risicolijst --regio R [--peildatum D] [--csv [--scheidingsteken puntkomma]]`.
 struct Risicolijst: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the at-risk list of a region, most severe first.")
     @OptionGroup var opties: RegioOpties
-    @Flag(help: "Write CSV (RFC 4180) for a spreadsheet.") var csv = false
+    @Flag(help: "Write CSV (UTF-8 with a byte order mark) for a spreadsheet.") var csv = false
+    @Option(help: "With --csv: komma (RFC 4180) or puntkomma (Excel and LibreOffice with Dutch settings).")
+    var scheidingsteken: Tabel.Scheidingsteken = .komma
 
     func run() async throws {
         let dag = try opties.dag()
         try await Omgeving.met { omgeving in
             let regels = try await omgeving.overzichten.risicolijst(regio: opties.regio, op: dag)
             let rijen = regels.map(\.cellen)
-            print(csv ? Tabel.csv(RisicoRegel.kolommen, rijen) : Tabel.tekst(RisicoRegel.kolommen, rijen), terminator: "")
+            print(csv ? Tabel.csv(RisicoRegel.kolommen, rijen, scheidingsteken: scheidingsteken) : Tabel.tekst(RisicoRegel.kolommen, rijen), terminator: "")
         }
     }
 }
+
+extension Tabel.Scheidingsteken: ExpressibleByArgument {}

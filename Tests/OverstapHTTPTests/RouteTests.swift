@@ -134,7 +134,16 @@ import Testing
             let csv = try await coordinator.get("/v1/risicolijst?peildatum=2026-11-20", headers: [("Accept", "text/csv")])
             #expect(csv.status == 200 && csv.header("Content-Type")?.hasPrefix("text/csv") == true)
             let regels = csv.tekst.split(separator: "\r\n")
-            #expect(regels.first == "traject,vso_school,coach,fase,ernstigste_reden,redenen" && regels.count == 3)
+            #expect(regels.first == "\u{FEFF}traject,vso_school,coach,fase,ernstigste_reden,redenen" && regels.count == 3)
+            #expect(csv.header("Content-Disposition") == "attachment; filename=\"risicolijst-Utrecht-2026-11-20.csv\"; filename*=UTF-8''risicolijst-Utrecht-2026-11-20.csv")
+            let puntkomma = try await coordinator.get("/v1/risicolijst?peildatum=2026-11-20&scheidingsteken=puntkomma", headers: [("Accept", "text/csv")])
+            #expect(puntkomma.tekst.hasPrefix("\u{FEFF}traject;vso_school;coach;fase;ernstigste_reden;redenen\r\n"))
+            let tab = try await coordinator.get("/v1/risicolijst?scheidingsteken=tab", headers: [("Accept", "text/csv")])
+            #expect(tab.status == 400 && tab.tekst.contains("scheidingsteken"))
+            let xlsx = try await coordinator.get("/v1/risicolijst?peildatum=2026-11-20", headers: [("Accept", Rekenblad.mediatype)])
+            #expect(xlsx.status == 200 && xlsx.header("Content-Type") == Rekenblad.mediatype)
+            #expect(xlsx.tekst.hasPrefix("PK\u{3}\u{4}"))  // a ZIP container; tests/outside/spreadsheet.py opens it in LibreOffice
+            #expect(xlsx.header("Content-Disposition")?.hasSuffix("filename*=UTF-8''risicolijst-Utrecht-2026-11-20.xlsx") == true)
             #expect(try await coordinator.get("/v1/risicolijst", headers: [("Accept", "application/xml")]).status == 406)
 
             let pagina = try await coordinator.get("/v1/risicolijst?paginaGrootte=1&pagina=2")

@@ -17,7 +17,7 @@ import Testing
             let json = try await tafel.get("/v1/risicolijst?peildatum=2026-03-01")
             #expect(namen(json) == [met: APITest.naam, zonder: ""], "\(json.tekst)")
             let csv = try await tafel.get("/v1/risicolijst?peildatum=2026-03-01", headers: [("Accept", "text/csv")]).tekst
-            #expect(csv.hasPrefix("traject,vso_school,coach,fase,ernstigste_reden,redenen,naam\r\n"))
+            #expect(csv.hasPrefix("\u{FEFF}traject,vso_school,coach,fase,ernstigste_reden,redenen,naam\r\n"))
             #expect(csv.contains("\(met),") && csv.contains(APITest.naam) && csv.components(separatedBy: APITest.naam).count == 2)
             // The coordinator's list carries no names (it opens the case); the table's reads are registered, one per name.
             #expect(!(try await coordinator.get("/v1/risicolijst?peildatum=2026-03-01").tekst.contains(APITest.naam)))

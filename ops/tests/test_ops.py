@@ -192,6 +192,7 @@ class Dockerfile(unittest.TestCase):
         self.assertRegex(stages[1], r"^debian:\w+-slim$")
         self.assertIn("--static-swift-stdlib", self.text)
         self.assertIn("libpq5", self.text)
+        self.assertIn("libxlsxwriter4", self.text)  # the .xlsx lists (Sources/CXlsxWriter)
         self.assertRegex(self.text, r"(?m)^USER 10001$")
         self.assertIn('ENTRYPOINT ["overstap"]', self.text)
         self.assertIn('CMD ["serve"]', self.text)

@@ -11,17 +11,39 @@ public enum Tabel {
             .joined(separator: "\n") + "\n"
     }
 
-    /// RFC 4180 CSV: comma-separated, CRLF line ends, fields quoted when they need it. A cell that
-    /// a spreadsheet would take for a formula (it begins with `=`, `+`, `-`, `@`, tab or carriage
-    /// return) gets a leading `'` so that it stays text (OWASP, "CSV Injection").
-    public static func csv(_ kop: [String], _ rijen: [[String]]) -> String {
-        func veld(_ ruw: String) -> String {
+    /// The field separator of a CSV file.
+    public enum Scheidingsteken: String, Sendable, CaseIterable {
+        /// `,` (RFC 4180): for programs, and spreadsheets with English settings.
+        case komma
+        /// `;`: for Excel and LibreOffice with Dutch settings, where the comma is the decimal sign and
+        /// a comma-separated file lands in column A. This variant is meant for a spreadsheet, so a
+        /// cell it would turn into a number or date (`0042` → 42, `3-4` → 3 April) is written as the
+        /// text formula `="0042"`, which shows `0042`.
+        case puntkomma
+    }
+
+    /// RFC 4180 CSV: UTF-8 with a byte order mark (without it Excel reads UTF-8 as Windows-1252:
+    /// "Sint-Michaël" turns into mojibake), CRLF line ends, fields quoted when they need it. A cell
+    /// that a spreadsheet would take for a formula (it begins with `=`, `+`, `-`, `@`, tab or
+    /// carriage return) gets a leading `'` so that it stays text (OWASP, "CSV Injection"). With
+    /// `.puntkomma` the separator is `;` and number-like cells are kept as text (see there).
+    public static func csv(_ kop: [String], _ rijen: [[String]], scheidingsteken: Scheidingsteken = .komma) -> String {
+        let teken: Character = scheidingsteken == .komma ? "," : ";"
+        func veld(_ ruw: String, kop: Bool) -> String {
+            if scheidingsteken == .puntkomma, !kop, Self.lijktGetal(ruw) { return "=\"" + ruw + "\"" }
             // A lone "-" (no coach) is no formula and stays as it is.
             let tekst = ruw != "-" && ruw.first.map { "=+-@\t\r".contains($0) } == true ? "'" + ruw : ruw
-            guard tekst.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return tekst }
+            guard tekst.contains(where: { $0 == teken || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return tekst }
             return "\"" + tekst.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        return ([kop] + rijen).map { $0.map(veld).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        let regels = [kop.map { veld($0, kop: true) }] + rijen.map { $0.map { veld($0, kop: false) } }
+        return "\u{FEFF}" + regels.map { $0.joined(separator: String(teken)) }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// Whether a spreadsheet would read `cel` as a number, date or time rather than text: it holds a
+    /// digit and nothing but digits and the signs numbers and dates are written with.
+    static func lijktGetal(_ cel: String) -> Bool {
+        cel.contains(where: \.isASCIIDigit) && cel.allSatisfy { $0.isASCIIDigit || "-+/.,:% eE".contains($0) }
     }
 }
 
@@ -32,6 +54,10 @@ extension RisicoRegel {
     public var cellen: [String] {
         [trajectID, vsoSchool, coach ?? "-", fase.rawValue, redenen[0].rawValue, redenen.map(\.rawValue).joined(separator: " ")]
     }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
 
 extension String {

@@ -1,0 +1,54 @@
+import CXlsxWriter
+import Foundation
+
+/// Excel workbooks (.xlsx, Office Open XML) for the lists a person opens in a spreadsheet, written
+/// by libxlsxwriter (Debian `libxlsxwriter-dev`): what Dutch Excel makes of a CSV (ids that lose
+/// their leading zeros, `3-4` read as a date) cannot happen to a typed cell.
+enum Rekenblad {
+    /// The media type a client asks for with `Accept`.
+    static let mediatype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    /// libxlsxwriter could not write the workbook (its error code, e.g. a full temporary disk).
+    struct Fout: Error { let code: lxw_error }
+
+    /// One sheet named `blad` (at most 31 characters, none of `[]:*?/\`; Excel's rule) with the
+    /// header row `kop` in bold, frozen and filtered, then `rijen` (each as long as `kop`). Every
+    /// cell is a text cell in a column formatted as text (`@`): ids keep their leading zeros, no
+    /// cell is ever a number, date or formula. Returns the file's bytes.
+    ///
+    /// libxlsxwriter 1.1 writes only to a file: it is made in the temporary directory, readable by
+    /// this process's user alone (`0600`), and removed before this returns. Throws `Fout` when the
+    /// library fails, or a Foundation error when the file cannot be made or read.
+    static func xlsx(blad: String, kop: [String], rijen: [[String]]) throws -> [UInt8] {
+        let pad = FileManager.default.temporaryDirectory.appendingPathComponent("overstap-\(UUID().uuidString).xlsx").path
+        let descriptor = open(pad, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: pad]) }
+        close(descriptor)
+        defer { unlink(pad) }
+
+        guard let werkmap = workbook_new(pad), let werkblad = workbook_add_worksheet(werkmap, blad),
+              let tekst = workbook_add_format(werkmap), let vet = workbook_add_format(werkmap)
+        else { throw Fout(code: LXW_ERROR_MEMORY_MALLOC_FAILED) }
+        format_set_num_format(tekst, "@")
+        format_set_num_format(vet, "@")
+        format_set_bold(vet)
+        for (kolom, naam) in kop.enumerated() {
+            let breedte = ([naam] + rijen.map { kolom < $0.count ? $0[kolom] : "" }).map(\.count).max() ?? 8
+            worksheet_set_column(werkblad, lxw_col_t(kolom), lxw_col_t(kolom), Double(min(max(breedte, 8), 60)) + 2, tekst)
+        }
+        var fout = LXW_NO_ERROR
+        for (rij, cellen) in ([kop] + rijen).enumerated() {
+            for (kolom, cel) in cellen.enumerated() where fout == LXW_NO_ERROR {
+                fout = worksheet_write_string(werkblad, lxw_row_t(rij), lxw_col_t(kolom), cel, rij == 0 ? vet : tekst)
+            }
+        }
+        worksheet_freeze_panes(werkblad, 1, 0)
+        if fout == LXW_NO_ERROR, !kop.isEmpty {
+            fout = worksheet_autofilter(werkblad, 0, 0, lxw_row_t(rijen.count), lxw_col_t(kop.count - 1))
+        }
+        let gesloten = workbook_close(werkmap)  // writes the file and frees the workbook, also after an error
+        guard fout == LXW_NO_ERROR else { throw Fout(code: fout) }
+        guard gesloten == LXW_NO_ERROR else { throw Fout(code: gesloten) }
+        return Array(try Data(contentsOf: URL(fileURLWithPath: pad)))
+    }
+}
