@@ -16,7 +16,7 @@ struct Overstap: AsyncParsableCommand {
         subcommands: [
             Migrate.self, Serve.self, Status.self, Demo.self, Nightly.self, Projections.self,
             Tijdlijn.self, Coaches.self, Afbouw.self, Risicolijst.self, Leerling.self, Inzage.self,
-            Vergeet.self, Sleutels.self, Token.self, Bench.self,
+            Vergeet.self, Vergeetlijst.self, Sleutels.self, Token.self, Bench.self,
         ])
 
     /// Runs the command; failures become one line on stderr and exit status 1, never a trace.
@@ -65,6 +65,8 @@ extension Risicolijst: OverstapCommand {}
 extension Leerling: OverstapCommand {}
 extension Inzage: OverstapCommand {}
 extension Vergeet: OverstapCommand {}
+extension Vergeetlijst: OverstapCommand {}
+extension Sleutels.Opruimen: OverstapCommand {}
 extension Sleutels.Roteer: OverstapCommand {}
 extension Token.Create: OverstapCommand {}
 extension Bench: OverstapCommand {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import Overstap
 
 /// `overstap status`: whether the database is reachable and migrated, and what the log holds.
 struct Status: AsyncParsableCommand {
@@ -26,6 +27,8 @@ struct Status: AsyncParsableCommand {
             {
                 print("projection:  \(try row.decode("name", as: String.self)) at \(try row.decode("transaction_xid", as: String.self))/\(try row.decode("position", as: Int64.self))")
             }
+            let oud = try await Kluis.oudeSleutelversies(database.pool)
+            print("oude sleutelversies: \(oud)" + (oud == 0 ? "" : " (copies of destroyed or re-wrapped keys until vacuum; autovacuum removes them within a minute)"))
             for row in try await database.pool.query(
                 "SELECT projection, count(*) AS n, count(DISTINCT stream_id) AS streams FROM projection_quarantine GROUP BY projection ORDER BY projection")
             {

@@ -83,6 +83,36 @@ import Testing
         #expect(fout == 1 && melding.contains("FAILED: rebuilt read models differ") && melding.contains("tijdlijn"), "\(melding)")
     }
 
+    /// A backup made before a forget, restored: the drill applies the newest forget ledger and the
+    /// student stays forgotten, with no copy of the key left in the key table's pages (#19).
+    @Test func aBackupFromBeforeAForgetRestoresWithTheStudentForgotten() async throws {
+        let db = try await TestDatabase.make()
+        let trajecten = db.trajecten
+        let vandaag = Datum("2026-11-30")!
+        func meldAan() async throws -> String {
+            let id = Trajecten.streamID(UUID())
+            try await trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
+            return id
+        }
+        let (vergeten, blijft) = (try await meldAan(), try await meldAan())
+        let backup = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID()).dump").path
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        let (dumpStatus, dumpUitvoer) = try Self.run([TestDatabase.programma("pg_dump"), "--format=custom", "--file", backup, db.url])
+        #expect(dumpStatus == 0, "\(dumpUitvoer)")
+        // After the backup: one student forgotten, one registered and forgotten (not in the backup).
+        try await trajecten.vergeet(vergeten, reden: .verzoek, door: "admin", vandaag: vandaag)
+        try await trajecten.vergeet(try await meldAan(), reden: .verzoek, door: "admin", vandaag: vandaag)
+        #expect(try await trajecten.kluis.vergeetlijst().count == 2)
+
+        let (status, uitvoer) = try Self.run(
+            [Self.repo.appendingPathComponent("ops/restore-drill").path, "--bin", Self.overstap, "--backup", backup],
+            env: ["DATABASE_URL": db.url, "OVERSTAP_KEK": Self.kek, "OVERSTAP_SQL_DIR": TestDatabase.migrationsDirectory, "LOG_LEVEL": "error"])
+        #expect(status == 0, "\(uitvoer)")
+        #expect(uitvoer.contains("forgotten: 2 in the ledger; 1 still had a key in the backup, destroyed again, no copy in the key table's pages"), "\(uitvoer)")
+        #expect(uitvoer.contains("equal: events (2 restored, each as in the source)") && uitvoer.hasSuffix("restore drill: OK\n"), "\(uitvoer)")
+        #expect(try await Dossier(trajecten: trajecten).persoonsgegevens(blijft, wie: "test", via: "test")?.naam == Voorbeeld.aanmelding.persoonsgegevens?.naam)
+    }
+
     @Test func aLogAheadOfTheClustersTransactionCounterIsRefused() async throws {
         let db = try await TestDatabase.make()
         try await db.store.checkTransactionCounter()
@@ -238,5 +268,28 @@ import Testing
         let (status, uitvoer) = try OpsTests.run([OpsTests.overstap, "nightly", "--peildatum", "2999-10-01"], env: Self.omgeving(db))
         #expect(status != 0 && uitvoer.contains("lies after today") && uitvoer.split(separator: "\n").count <= 2, "\(uitvoer)")
         #expect(try await db.store.count() == 0)
+    }
+
+    /// `overstap vergeetlijst` writes the ledger `overstap vergeet --lijst` reads; a bad line is one
+    /// line with a hint and forgets nothing.
+    @Test func theForgetLedgerGoesFromOneDatabaseToAnother() async throws {
+        let db = try await TestDatabase.make()
+        let id = Trajecten.streamID(UUID())
+        try await db.trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: Datum("2026-11-30")!)
+        try await db.trajecten.vergeet(id, reden: .bewaartermijn, door: "admin", vandaag: Datum("2026-11-30")!)
+        let env = Self.omgeving(db).merging(["LOG_LEVEL": "error"]) { $1 }
+        let (status, lijst) = try OpsTests.run([OpsTests.overstap, "vergeetlijst"], env: env)
+        #expect(status == 0 && lijst.hasPrefix(id + "\t") && lijst.hasSuffix("\tbewaartermijn\n") && lijst.split(separator: "\n").count == 1, "\(lijst)")
+
+        let bestand = FileManager.default.temporaryDirectory.appendingPathComponent("vergeetlijst-\(UUID()).tsv")
+        defer { try? FileManager.default.removeItem(at: bestand) }
+        try Data((lijst + "traject-\(UUID())\t2026-11-30T10:00:00Z\tverzoek\n").utf8).write(to: bestand)
+        let (toegepast, melding) = try OpsTests.run([OpsTests.overstap, "vergeet", "--lijst", bestand.path], env: env)
+        #expect(toegepast == 0 && melding.contains("1 leerling(en) uit de vergeetlijst vergeten; 1 niet in deze database"), "\(melding)")
+
+        try Data("traject-x\tgisteren\n".utf8).write(to: bestand)
+        let (fout, regel) = try OpsTests.run([OpsTests.overstap, "vergeet", "--lijst", bestand.path], env: env)
+        #expect(fout == 1 && regel.contains("has no valid time. Hint:") && regel.split(separator: "\n").count == 1, "\(regel)")
+        #expect(try await db.store.count() == 2)
     }
 }

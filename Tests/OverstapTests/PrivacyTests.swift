@@ -55,6 +55,63 @@ import Testing
         try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2026-05-01")!)], in: id, door: "c1", vandaag: vandaag)
     }
 
+    /// After a forget no copy of the wrapped key stays in the key table's pages: autovacuum, asked
+    /// for by sql/0011, removes the old row version (here with `autovacuum_naptime` 1 s instead
+    /// of a minute). Before it runs, pageinspect does find the copy: the check can tell (#19).
+    @Test(.timeLimit(.minutes(2))) func aForgottenKeyLeavesNoCopyInTheKeyTablesPages() async throws {
+        let cluster = try TestDatabase.privateCluster(settings: ["autovacuum_naptime": "1"])
+        defer { cluster.stop() }
+        let pool = PostgresPool(PostgresConfiguration(url: cluster.url))
+        defer { Task { await pool.close() } }
+        try await Migrator(directory: TestDatabase.migrationsDirectory).migrate(pool)
+        try await pool.query("CREATE EXTENSION pageinspect")
+        let trajecten = Trajecten(store: EventStore(pool: pool), kluis: Kluis(pool: pool, sleutelring: .test))
+        var ids: [String] = []
+        for _ in 0..<20 {
+            ids.append(Trajecten.streamID(UUID()))
+            try await trajecten.registreer([(aanmelding(), Datum("2026-01-15")!)], in: ids[ids.count - 1], door: "school", vandaag: vandaag)
+        }
+        let id = ids[7]
+        let sleutel: Data = try await pool.query("SELECT sleutel FROM leerling_sleutels WHERE traject_id = \(id)").first!.decode("sleutel")
+        func kopieen() async throws -> (tuples: Int, pagina: Int) {
+            let rij = try await pool.query(
+                """
+                SELECT count(*) FILTER (WHERE t.t_data IS NOT NULL AND position(\(sleutel) IN t.t_data) > 0) AS tuples,
+                       count(DISTINCT blok) FILTER (WHERE position(\(sleutel) IN get_raw_page('leerling_sleutels', blok::int)) > 0) AS pagina
+                FROM generate_series(0, pg_relation_size('leerling_sleutels') / 8192 - 1) AS blok,
+                     heap_page_items(get_raw_page('leerling_sleutels', blok::int)) AS t
+                """).first!
+            return (try rij.decode("tuples"), try rij.decode("pagina"))
+        }
+        // The control: with autovacuum held off, the forgotten key is still a dead tuple.
+        try await pool.query("ALTER TABLE leerling_sleutels SET (autovacuum_enabled = false)")
+        try await trajecten.vergeet(id, reden: .verzoek, door: "admin", vandaag: vandaag)
+        #expect(try await pool.query("SELECT 1 FROM leerling_sleutels WHERE traject_id = \(id) AND sleutel IS NULL").count == 1)
+        #expect(try await kopieen().tuples == 1, "pageinspect should find the dead tuple before vacuum")
+
+        try await pool.query("ALTER TABLE leerling_sleutels RESET (autovacuum_enabled)")
+        var over = try await kopieen()
+        for _ in 0..<60 where over != (0, 0) {
+            try await Task.sleep(for: .milliseconds(500))
+            over = try await kopieen()
+        }
+        #expect(over.tuples == 0, "a tuple with the forgotten key is still readable with heap_page_items")
+        #expect(over.pagina == 0, "the key's bytes are still in the page")
+        #expect(try await Kluis.oudeSleutelversies(pool) == 0)
+        // The other students keep their keys.
+        #expect(try await pool.query("SELECT count(*) AS n FROM leerling_sleutels WHERE sleutel IS NOT NULL").first?.decode("n", as: Int.self) == 19)
+    }
+
+    @Test func onlyTheOwnerVacuumsTheKeyTable() async throws {
+        let (db, trajecten, _) = try await metLeerling()
+        try await trajecten.kluis.ruimOp()  // the test login is a superuser
+        var configuratie = db.configuration
+        configuratie.role = "overstap_app"
+        let app = PostgresPool(configuratie)
+        defer { Task { await app.close() } }
+        await #expect(throws: SleutelFout.geenEigenaar) { try await Kluis(pool: app, sleutelring: .test).ruimOp() }
+    }
+
     @Test func aFullRebuildAfterVergeetStillShowsVerwijderdAndKeepsPhasesAndDates() async throws {
         let (db, trajecten, id) = try await metLeerling()
         try await trajecten.vergeet(id, reden: .verzoek, door: "admin-1", vandaag: vandaag)

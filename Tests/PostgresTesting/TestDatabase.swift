@@ -31,8 +31,8 @@ public struct TestDatabase: Sendable {
         .appendingPathComponent("sql").path
 
     /// A throw-away cluster of its own (for restart and outage tests); the caller stops it.
-    public static func privateCluster() throws -> EmbeddedPostgres {
-        try EmbeddedPostgres.start(settings: TestServer.fastSettings)
+    public static func privateCluster(settings: [String: String] = [:]) throws -> EmbeddedPostgres {
+        try EmbeddedPostgres.start(settings: TestServer.fastSettings.merging(settings) { $1 })
     }
 }
 
@@ -94,11 +94,16 @@ extension TestDatabase {
         return url.string!
     }
 
+    /// The path of PostgreSQL's program `naam` (pg_dump, psql, …) of the newest installed version.
+    public static func programma(_ naam: String) -> String {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin/\(naam)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/\(naam)"
+    }
+
     /// A plain-text `pg_dump` of this database, to prove what is (not) stored anywhere in it.
     public func dump() throws -> String {
-        let programma = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
-            .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin/pg_dump" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/pg_dump"
+        let programma = Self.programma("pg_dump")
         let uitvoer = FileManager.default.temporaryDirectory.appendingPathComponent("dump-\(UUID()).sql")
         defer { try? FileManager.default.removeItem(at: uitvoer) }
         let process = Process()

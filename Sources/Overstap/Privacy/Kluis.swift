@@ -104,6 +104,48 @@ public struct Kluis: Sendable {
         try await pool.query("SELECT vergeet_sleutel(\(traject), \(reden.rawValue)) AS vergeten").first?.decode("vergeten") ?? false
     }
 
+    /// One line of the forget ledger: a case whose data key was destroyed, when (UTC) and why
+    /// (`verzoek`, `bewaartermijn`; `nil` for a forget from before the reason was kept).
+    public struct Vergeten: Sendable, Equatable {
+        public var traject: String
+        public var op: Date
+        public var reden: VergeetReden?
+    }
+
+    /// Every case whose key was destroyed, oldest forget first: the ledger that a restore of an
+    /// older backup applies again (docs/operations.md). It holds case ids only, no personal data.
+    public func vergeetlijst() async throws -> [Vergeten] {
+        try await pool.query(
+            "SELECT traject_id, vergeten_op, vergeet_reden FROM leerling_sleutels WHERE vergeten_op IS NOT NULL ORDER BY vergeten_op, traject_id"
+        ).map { rij in
+            Vergeten(traject: try rij.decode("traject_id"), op: try rij.decode("vergeten_op"),
+                     reden: try rij.decode("vergeet_reden", as: String?.self).flatMap(VergeetReden.init(rawValue:)))
+        }
+    }
+
+    /// Old versions of key rows that VACUUM has not yet removed (PostgreSQL's estimate,
+    /// `pg_stat_user_tables.n_dead_tup`): after a forget or a rotation, copies of wrapped keys that
+    /// pageinspect could still read. autovacuum brings it to 0 within `autovacuum_naptime`
+    /// (sql/0011) unless a long transaction holds it back.
+    /// 0 before the key table exists.
+    public static func oudeSleutelversies(_ pool: PostgresPool) async throws -> Int {
+        try await pool.query(
+            "SELECT coalesce(n_dead_tup, 0)::int8 AS n FROM pg_stat_user_tables WHERE relid = to_regclass('leerling_sleutels')"
+        ).first?.decode("n", as: Int.self) ?? 0
+    }
+
+    /// VACUUMs the key table at once, so that no old version of a destroyed or re-wrapped key
+    /// stays in its pages. Only the table's owner may (PostgreSQL 15), and for anyone else
+    /// PostgreSQL skips the table with a mere warning: so this throws `SleutelFout.geenEigenaar`
+    /// unless the login is (a member of) the owner, e.g. `overstap_owner`.
+    public func ruimOp() async throws {
+        let eigenaar: Bool = try await pool.query(
+            "SELECT pg_has_role(current_user, relowner, 'USAGE') AS eigenaar FROM pg_class WHERE oid = 'leerling_sleutels'::regclass"
+        ).first?.decode("eigenaar") ?? false
+        guard eigenaar else { throw SleutelFout.geenEigenaar }
+        try await pool.query("VACUUM leerling_sleutels")
+    }
+
     /// Re-wraps every data key not wrapped by the active KEK; returns how many. Each key is
     /// swapped only if nobody changed it meanwhile, so the service can keep running.
     public func roteer(perKeer: Int = 500) async throws -> Int {

@@ -7,6 +7,7 @@ public enum SleutelFout: Error, Equatable, Sendable, CustomStringConvertible {
     case ongeldigeKEK(String)
     case onbekendeKEK(String)
     case onleesbaar
+    case geenEigenaar
 
     public var description: String {
         switch self {
@@ -20,6 +21,8 @@ public enum SleutelFout: Error, Equatable, Sendable, CustomStringConvertible {
                 + "Hint: add it to OVERSTAP_KEK_OUD until `overstap sleutels roteer` has re-wrapped every key"
         case .onleesbaar:
             "encrypted personal data failed its integrity check"
+        case .geenEigenaar:
+            "only the owner of the key table may vacuum it. Hint: run this with the owner's login (overstap_owner)"
         }
     }
 }
