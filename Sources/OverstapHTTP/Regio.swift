@@ -61,7 +61,9 @@ extension OverstapAPI {
             var deze = pagina.van(lijst.map(RisicoWeergave.init), request)
             let namen = try await namen(deze.resultaten.map { "traject-" + $0.id }, voor: lezer, context)
             for index in deze.resultaten.indices { deze.resultaten[index].naam = namen["traject-" + deze.resultaten[index].id] }
-            return try JSON.response(deze)
+            var antwoord = try JSON.response(deze)
+            antwoord.headers[.vary] = "Accept"  // one URL, three representations
+            return antwoord
         }
         // The whole list: a table prints it or a spreadsheet opens it in one go.
         let namen = try await namen(lijst.map(\.trajectID), voor: lezer, context)
@@ -74,10 +76,10 @@ extension OverstapAPI {
         let naam = "risicolijst-\(regio)-\(peildatum)"
         return switch formaat {
         case .xlsx:
-            Response(status: .ok, headers: [.contentType: Rekenblad.mediatype, .contentDisposition: bijlage(naam + ".xlsx")],
+            Response(status: .ok, headers: [.contentType: Rekenblad.mediatype, .contentDisposition: bijlage(naam + ".xlsx"), .vary: "Accept"],
                      body: .init(byteBuffer: ByteBuffer(bytes: try Rekenblad.xlsx(blad: "risicolijst", kop: kop, rijen: rijen))))
         case .csv, .json:
-            Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: bijlage(naam + ".csv")],
+            Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: bijlage(naam + ".csv"), .vary: "Accept"],
                      body: .init(byteBuffer: ByteBuffer(string: Tabel.csv(kop, rijen, scheidingsteken: scheidingsteken))))
         }
     }
@@ -101,20 +103,27 @@ extension OverstapAPI {
         return (try vraag.regio(voor: try context.ingelogd), try vraag.datum("peildatum") ?? vandaag(), try Paginering(vraag))
     }
 
-    /// What the client takes (`Accept`, in the order it lists them): `text/csv`, the xlsx media
-    /// type, or JSON (also for `*/*`, `application/*` and no `Accept`); 406 when it takes none.
+    /// What the client takes most (`Accept`, by its `q`; the order it lists them among equals):
+    /// `text/csv`, the xlsx media type, or JSON (also for `*/*`, `application/*` and no `Accept`).
+    /// A range with `q=0` or a `q` that is no number from 0 to 1 is left out; 406 when none remains.
     private func lijstformaat(_ request: Request) throws -> Lijstformaat {
         guard let accept = request.headers[.accept]?.lowercased() else { return .json }
-        let soorten = accept.split(separator: ",").compactMap { $0.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) }
-        for soort in soorten {
-            switch soort {
-            case "text/csv": return .csv
-            case Rekenblad.mediatype: return .xlsx
-            case "application/json", "application/*", "*/*": return .json
-            default: continue
+        let keuzes = accept.split(separator: ",").enumerated().compactMap { index, bereik -> (Lijstformaat, Double, Int)? in
+            let delen = bereik.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let formaat: Lijstformaat? = switch delen.first {
+            case "text/csv": .csv
+            case Rekenblad.mediatype: .xlsx
+            case "application/json", "application/*", "*/*": .json
+            default: nil
             }
+            let q = delen.dropFirst().first { $0.hasPrefix("q=") }.map { Double($0.dropFirst(2)) } ?? 1
+            guard let formaat, let q, (0...1).contains(q), q > 0 else { return nil }
+            return (formaat, q, index)
         }
-        throw Probleem(.notAcceptable, "deze lijst is er als application/json, text/csv en \(Rekenblad.mediatype)")
+        guard let beste = keuzes.min(by: { ($1.1, $0.2) < ($0.1, $1.2) }) else {
+            throw Probleem(.notAcceptable, "deze lijst is er als application/json, text/csv en \(Rekenblad.mediatype)")
+        }
+        return beste.0
     }
 }
 

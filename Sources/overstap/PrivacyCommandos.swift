@@ -57,13 +57,17 @@ struct Vergeet: AsyncParsableCommand {
         }
         let regels = try lijst.map(Self.leesLijst) ?? [(traject ?? "", waarom, nil)]
         try await Omgeving.met { omgeving in
-            var (vergeten, afwezig) = (0, 0)
+            var (vergeten, afwezig, mislukt) = (0, 0, 0)
             for (id, reden, op) in regels {
                 do {
-                    try await omgeving.trajecten.vergeet(id, reden: reden, door: actor, vandaag: op.map(Datum.init(tijdstip:)) ?? .vandaag())
+                    // The day it was forgotten, in Amsterdam, as the forget itself dated it.
+                    try await omgeving.trajecten.vergeet(id, reden: reden, door: actor, vandaag: .vandaag(nu: op ?? Date()))
                     vergeten += 1
                 } catch TrajectFout.onbekendTraject where lijst != nil {
                     afwezig += 1  // registered after the backup: nothing of it was restored
+                } catch where lijst != nil {
+                    mislukt += 1  // go on with the others; the count below makes the run fail
+                    FileHandle.standardError.write(Data("overstap: \(id): \(userMessage(for: error))\n".utf8))
                 }
             }
             try await omgeving.projectie.catchUp()
@@ -71,6 +75,7 @@ struct Vergeet: AsyncParsableCommand {
                 print("Persoonsgegevens van \(traject ?? "") verwijderd.")
             } else {
                 print("\(vergeten) leerling(en) uit de vergeetlijst vergeten; \(afwezig) niet in deze database.")
+                if mislukt > 0 { throw CLIFout("\(mislukt) leerling(en) uit de vergeetlijst niet vergeten. Hint: see the lines above and run it again") }
             }
         }
     }
@@ -138,10 +143,15 @@ struct Sleutels: AsyncParsableCommand {
     struct Opruimen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "VACUUM the key table now (as the owner), so no old version of a destroyed key stays in its pages.",
-            discussion: "autovacuum does the same within autovacuum_naptime after every forget; this is for a restore or an impatient operator.")
+            discussion: """
+                autovacuum does the same within autovacuum_naptime after every forget. --volledig rewrites the \
+                table (VACUUM FULL: no old bytes even in a page's free space; it locks the table, so use it \
+                after a restore, before the service starts).
+                """)
+        @Flag(help: "Rewrite the table (VACUUM FULL); locks it while it runs.") var volledig = false
         func run() async throws {
             try await Omgeving.met { omgeving in
-                try await omgeving.trajecten.kluis.ruimOp()
+                try await omgeving.trajecten.kluis.ruimOp(volledig: volledig)
                 print("Sleuteltabel opgeruimd; oude versies over: \(try await Kluis.oudeSleutelversies(omgeving.database.pool)).")
             }
         }

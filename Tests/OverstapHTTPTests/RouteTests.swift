@@ -144,6 +144,13 @@ import Testing
             #expect(xlsx.status == 200 && xlsx.header("Content-Type") == Rekenblad.mediatype)
             #expect(xlsx.tekst.hasPrefix("PK\u{3}\u{4}"))  // a ZIP container; tests/outside/spreadsheet.py opens it in LibreOffice
             #expect(xlsx.header("Content-Disposition")?.hasSuffix("filename*=UTF-8''risicolijst-Utrecht-2026-11-20.xlsx") == true)
+            // Accept by q, then by order; q=0 means "not this".
+            for (accept, soort) in [("text/csv;q=0, application/json", "application/json"), ("application/json;q=0.5, text/csv", "text/csv"),
+                                    ("application/json, text/csv", "application/json"), ("*/*;q=0.1, \(Rekenblad.mediatype)", Rekenblad.mediatype)] {
+                let antwoord = try await coordinator.get("/v1/risicolijst?peildatum=2026-11-20", headers: [("Accept", accept)])
+                #expect(antwoord.status == 200 && antwoord.header("Content-Type")?.hasPrefix(soort) == true && antwoord.header("Vary") == "Accept", "\(accept)")
+            }
+            #expect(try await coordinator.get("/v1/risicolijst", headers: [("Accept", "text/csv;q=0")]).status == 406)
             #expect(try await coordinator.get("/v1/risicolijst", headers: [("Accept", "application/xml")]).status == 406)
 
             let pagina = try await coordinator.get("/v1/risicolijst?paginaGrootte=1&pagina=2")

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import unittest
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ OPS = REPO / "ops"
 BIN = str(Path(os.environ.get("OVERSTAP_BIN", REPO / ".build/debug/overstap")).resolve())
 NIGHTLY_CRON = "30 3 * * *"
 NIGHTLY_ON_CALENDAR = "*-*-* 03:30:00 Europe/Amsterdam"
+NIGHTLY_LIMIT_SECONDS = 6 * 3600  # a night that hangs is stopped: the loop's timeout, the Job's deadline, the unit's
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ROUTES = json.loads((REPO / "Sources/OverstapHTTP/openapi.json").read_text())["paths"]
 
@@ -106,6 +107,19 @@ class Kubernetes(unittest.TestCase):
         self.assertEqual(spec["timeZone"], "Europe/Amsterdam")
         self.assertEqual(spec["concurrencyPolicy"], "Forbid")
         self.assertEqual(self.containers("CronJob")[0]["args"], ["nightly"])
+        self.assertEqual(spec["jobTemplate"]["spec"]["activeDeadlineSeconds"], NIGHTLY_LIMIT_SECONDS)
+
+    def test_a_read_only_root_has_a_writable_tmp(self):
+        """The .xlsx lists are written to /tmp for a moment: with a read-only root it must be a volume."""
+        for kind in ("Deployment", "CronJob", "Job"):
+            spec = self.by_kind[kind]["spec"]
+            pod = (spec["jobTemplate"]["spec"]["template"] if kind == "CronJob" else spec["template"])["spec"]
+            for container in pod["containers"]:
+                if container.get("securityContext", {}).get("readOnlyRootFilesystem"):
+                    mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
+                    self.assertIn("/tmp", mounts, kind)
+                    volume = next(v for v in pod["volumes"] if v["name"] == mounts["/tmp"])
+                    self.assertEqual(volume["emptyDir"].get("medium"), "Memory", kind)
 
     def test_commands_images_and_probes(self):
         for kind in ("Job", "Deployment", "CronJob"):
@@ -170,6 +184,7 @@ class Systemd(unittest.TestCase):
         self.assertEqual(timer["OnCalendar"], NIGHTLY_ON_CALENDAR)
         self.assertEqual(timer["Unit"], "overstap-nightly.service")
         self.assertEqual(self.parse("overstap-nightly.service")["Service"]["Type"], "oneshot")
+        self.assertEqual(self.parse("overstap-nightly.service")["Service"]["TimeoutStartSec"], "6h")
 
     @unittest.skipUnless(shutil.which("systemd-analyze"), "systemd-analyze is not installed")
     def test_systemd_analyze_verify(self):
@@ -216,11 +231,12 @@ class NightlySchedule(unittest.TestCase):
     START = datetime(YEAR - 1, 12, 31, 12, tzinfo=AMSTERDAM)
     END = datetime(YEAR + 1, 1, 1, 12, tzinfo=AMSTERDAM)
 
-    def days_not_once(self, runs):
-        """Amsterdam days of YEAR on which the instants `runs` do not hold exactly one run: {day: count}."""
+    def days_not_once(self, runs, first=date(YEAR, 1, 1), last=date(YEAR, 12, 31)):
+        """Amsterdam days from `first` to `last` on which the instants `runs` do not hold exactly one
+        run: {day: count}."""
         counted = Counter(t.astimezone(AMSTERDAM).date() for t in runs)
-        days = (date(self.YEAR, 1, 1) + timedelta(days=n) for n in range(366))
-        return {day: counted[day] for day in days if day.year == self.YEAR and counted[day] != 1}
+        days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+        return {day: counted[day] for day in days if counted[day] != 1}
 
     def assertSimulation(self, simulate, shipped, broken):
         self.assertEqual(self.days_not_once(simulate(shipped)), {}, shipped)
@@ -256,26 +272,26 @@ class NightlySchedule(unittest.TestCase):
 
     def test_compose_loop(self):
         """Runs ops/nightly-loop.sh itself on a simulated clock: `date +%s` reads it, `sleep` advances it,
-        and a fake `overstap` records each run and takes seven minutes."""
+        and a fake `overstap` records each run and takes `duration` seconds."""
         script = (OPS / "nightly-loop.sh").read_text()
         self.assertIn("\nat=03:30\n", script)
 
-        def simulate(at):
+        def simulate(at, start=self.START, end=self.END, duration=420):
             with tempfile.TemporaryDirectory() as directory:
                 directory = Path(directory)
                 clock, runs, fake = directory / "clock", directory / "runs", directory / "bin"
                 fake.mkdir()
-                clock.write_text(f"{int(self.START.timestamp())}\n")
+                clock.write_text(f"{int(start.timestamp())}\n")
                 runs.touch()
                 (directory / "password").write_text("x\n")
-                end, date_command = int(self.END.timestamp()), shutil.which("date")
+                stop, date_command = int(end.timestamp()), shutil.which("date")
                 fakes = {
                     "date": f'[ "$*" = "+%s" ] && exec cat {clock}\nexec {date_command} "$@"',
-                    # The loop is stopped at the end of the year, or after twice as many sleeps as days.
+                    # The loop is stopped at the end, or after twice as many sleeps as there are days.
                     "sleep": f'echo >> {directory}/sleeps\n'
                              f'[[ "$1" =~ ^[0-9]+$ ]] && echo $(( $(cat {clock}) + $1 )) > {clock}\n'
-                             f'if [ "$(cat {clock})" -ge {end} ] || [ "$(wc -l < {directory}/sleeps)" -gt 740 ]; then kill -TERM $PPID; fi',
-                    "overstap": f'[ "$*" = nightly ] && cat {clock} >> {runs}\necho $(( $(cat {clock}) + 420 )) > {clock}',
+                             f'if [ "$(cat {clock})" -ge {stop} ] || [ "$(wc -l < {directory}/sleeps)" -gt 800 ]; then kill -TERM $PPID; fi',
+                    "overstap": f'[ "$*" = nightly ] && cat {clock} >> {runs}\necho $(( $(cat {clock}) + {duration} )) > {clock}',
                 }
                 for name, body in fakes.items():
                     (fake / name).write_text("#!/bin/bash\n" + body + "\n")
@@ -285,8 +301,17 @@ class NightlySchedule(unittest.TestCase):
                                env={**os.environ, "PATH": f"{fake}:{os.environ['PATH']}",
                                     "OVERSTAP_API_PASSWORD_FILE": str(directory / "password")})
                 return [datetime.fromtimestamp(int(t), timezone.utc) for t in runs.read_text().split()]
-        self.assertSimulation(simulate, "03:30", "02:30")
 
+        self.assertSimulation(simulate, "03:30", "02:30")
+        # The control fails for the right reason: the one day without a 02:30 is skipped, no other.
+        self.assertEqual(self.days_not_once(simulate("02:30")), {date(self.YEAR, 3, 29): 0})
+        # Started just before, at and just after 03:30 (on a transition day too), with nights of five
+        # hours: from the next 03:30 on, one run a day.
+        for start in (datetime(self.YEAR, 3, 28, 3, 29, 59, tzinfo=AMSTERDAM), datetime(self.YEAR, 3, 29, 3, 30, 1, tzinfo=AMSTERDAM),
+                      datetime(self.YEAR, 10, 24, 3, 30, tzinfo=AMSTERDAM), datetime(self.YEAR, 10, 25, 2, 30, fold=1, tzinfo=AMSTERDAM)):
+            first = start.date() if start.time() < time(3, 30) else start.date() + timedelta(days=1)
+            runs = simulate("03:30", start=start, end=start + timedelta(days=10), duration=5 * 3600)
+            self.assertEqual(self.days_not_once(runs, first, first + timedelta(days=8)), {}, start)
 
 class ConfigurationReference(unittest.TestCase):
     def test_every_variable_read_is_documented(self):

@@ -137,13 +137,15 @@ public struct Kluis: Sendable {
     /// VACUUMs the key table at once, so that no old version of a destroyed or re-wrapped key
     /// stays in its pages. Only the table's owner may (PostgreSQL 15), and for anyone else
     /// PostgreSQL skips the table with a mere warning: so this throws `SleutelFout.geenEigenaar`
-    /// unless the login is (a member of) the owner, e.g. `overstap_owner`.
-    public func ruimOp() async throws {
+    /// unless the login is (a member of) the owner, e.g. `overstap_owner`. `volledig` rewrites the
+    /// table (VACUUM FULL): plain VACUUM frees old versions, but a page's free space can keep their
+    /// bytes until reused; a rewrite leaves none (it holds an exclusive lock: for restores).
+    public func ruimOp(volledig: Bool = false) async throws {
         let eigenaar: Bool = try await pool.query(
             "SELECT pg_has_role(current_user, relowner, 'USAGE') AS eigenaar FROM pg_class WHERE oid = 'leerling_sleutels'::regclass"
         ).first?.decode("eigenaar") ?? false
         guard eigenaar else { throw SleutelFout.geenEigenaar }
-        try await pool.query("VACUUM leerling_sleutels")
+        try await pool.query(volledig ? "VACUUM FULL leerling_sleutels" : "VACUUM leerling_sleutels")
     }
 
     /// Re-wraps every data key not wrapped by the active KEK; returns how many. Each key is
