@@ -47,6 +47,8 @@ run: build
 
 test: deps
 	swift test --disable-xctest
+	@# The module boundaries (docs/architecture.md) on the package graph: a pure domain, no SQL in HTTP.
+	python3 Tests/architecture.py
 	@# The OpenAPI document must be valid OpenAPI 3 (its match with the router is a Swift test).
 	@python3 -c 'import openapi_spec_validator, yaml' 2>/dev/null || python3 -m pip install -q openapi-spec-validator pyyaml
 	python3 -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print("openapi.json: valid OpenAPI 3")' Sources/OverstapHTTP/openapi.json

@@ -35,10 +35,12 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // Civil-calendar arithmetic, shared by the driver and the domain (which may not depend on each other).
+        .target(name: "CivilDate"),
         .target(
             name: "Postgres",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "CivilDate",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -49,16 +51,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The domain: events, case state, decide, rules, risks, afbouw, calendar, visibility,
+        // settings. Pure: no database, no I/O (docs/architecture.md; a test keeps it so).
+        .target(name: "Overstap", dependencies: ["CivilDate"]),
+        // Storage and application: the case service, projections, lists, vault, nightly jobs, tokens.
         .target(
-            name: "Overstap",
+            name: "OverstapOpslag",
             dependencies: [
-                "EventStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                "Overstap", "EventStore", "Postgres",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The demo region's generator, for `overstap demo`, the tests and the bench.
+        .target(name: "OverstapDemo", dependencies: ["Overstap", "OverstapOpslag", "EventStore"]),
         .target(
             name: "OverstapHTTP",
             dependencies: [
-                "Overstap",
+                "Overstap", "OverstapOpslag", "EventStore", "Postgres",
                 "CXlsxWriter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -66,6 +75,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -75,8 +85,11 @@ let package = Package(
             name: "overstap",
             dependencies: [
                 "Overstap",
+                "OverstapOpslag",
+                "OverstapDemo",
                 "OverstapHTTP",
                 "EventStore",
+                "Postgres",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -86,18 +99,20 @@ let package = Package(
         // Shared by the test targets: a throw-away PostgreSQL and one fresh database per test.
         .target(
             name: "PostgresTesting",
-            dependencies: ["Postgres", "EventStore"],
+            dependencies: ["Postgres", "EventStore", "CivilDate"],
             path: "Tests/PostgresTesting"
         ),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTesting"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "PostgresTesting"]),
-        .testTarget(name: "OverstapTests", dependencies: ["Overstap", "PostgresTesting"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "CivilDate", "PostgresTesting"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "PostgresTesting"]),
+        .testTarget(name: "OverstapTests", dependencies: ["Overstap", "OverstapOpslag", "OverstapDemo", "EventStore", "Postgres", "PostgresTesting"]),
         .testTarget(
             name: "OverstapHTTPTests",
             dependencies: [
-                "OverstapHTTP", "PostgresTesting",
+                "OverstapHTTP", "Overstap", "OverstapOpslag", "OverstapDemo", "EventStore", "Postgres", "PostgresTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

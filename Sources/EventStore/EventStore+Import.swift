@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 extension EventStore {
     /// Imports whole new streams in one transaction through `COPY` (history from another system, a

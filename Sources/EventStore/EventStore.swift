@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Postgres
 
 /// The append-only event log in PostgreSQL: streams with versions, idempotent appends, reads in
 /// stream order and in global order. Cheap to copy; share one per process.

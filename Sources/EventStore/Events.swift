@@ -1,5 +1,5 @@
 import Foundation
-@_exported import Postgres
+import Postgres
 
 /// A place in the global order of the log: events are ordered by the writing transaction's id,
 /// then by position within it. Readers only ever see events whose transactions have all finished,

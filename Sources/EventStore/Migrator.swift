@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Postgres
 
 /// One numbered, forward-only migration file from `sql/` (`0001_event_store.sql`).
 public struct Migration: Sendable, Equatable {

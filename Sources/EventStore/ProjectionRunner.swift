@@ -1,4 +1,5 @@
 import Logging
+import Postgres
 
 /// A read model kept up to date from the log. The runner calls it inside the transaction that
 /// also moves its checkpoint, so a crash never applies an event twice or loses one.

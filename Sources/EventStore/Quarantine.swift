@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// An event a projection could not apply, as `projection_quarantine` holds it: where it is, and
 /// why (the error's kind and SQLSTATE; never a payload or a message that may quote values).

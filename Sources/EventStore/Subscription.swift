@@ -1,4 +1,5 @@
 import Logging
+import Postgres
 import Synchronization
 
 /// What a subscriber wants after a page.

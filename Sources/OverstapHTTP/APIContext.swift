@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Overstap
+import OverstapOpslag
 
 /// Per request: the reader a valid token names (set by the route before its handler runs).
 public struct APIContext: RequestContext {

@@ -3,6 +3,7 @@ import Hummingbird
 import Metrics
 import Overstap
 import Prometheus
+import OverstapOpslag
 
 /// Open routes for operators and clients: the OpenAPI document, liveness, readiness, metrics.
 extension OverstapAPI {

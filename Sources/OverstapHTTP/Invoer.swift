@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Overstap
+import OverstapOpslag
 
 /// A JSON request body read field by field, so that every error names its field.
 struct Invoer {

@@ -4,6 +4,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Overstap
+import OverstapOpslag
+import Postgres
 
 /// `/v1/leerlingen`: register a student, record events, read a case and its timeline; for admins
 /// the inzage, the read register and forgetting.

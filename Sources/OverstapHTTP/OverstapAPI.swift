@@ -7,6 +7,8 @@ import Logging
 import Metrics
 import Overstap
 import Prometheus
+import OverstapOpslag
+import Postgres
 
 /// The HTTP API (DESIGN §6, Dutch API Design Rules): routes under `/v1`, bearer tokens with roles,
 /// problem+json errors, `API-Version` on every response.

@@ -5,6 +5,8 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 import Overstap
+import OverstapOpslag
+import Postgres
 
 /// An error response as `application/problem+json` (RFC 9457), in Dutch, with the offending
 /// fields under `invalidParams` as the Dutch API Design Rules ask. Never carries SQL, a stack

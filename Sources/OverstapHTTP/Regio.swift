@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Overstap
+import OverstapOpslag
 
 /// The region's lists, for today or as of `peildatum`: coach loads, one coach's caseload, the
 /// afbouw status and the at-risk list (JSON, or CSV for `Accept: text/csv`).

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Logging
+import Postgres
 
 /// Outermost middleware: a request id (the caller's `X-Request-ID` when sane), `API-Version` on
 /// every response, every error as problem+json, no body on an answer to `HEAD`, and one log line per request naming the route

@@ -1,5 +1,6 @@
 import Foundation
 import Overstap
+import OverstapOpslag
 
 // What the API returns, in camelCase JSON. Each view names the fields a client may rely on; the
 // OpenAPI document describes the same.

@@ -1,49 +1,13 @@
+import CivilDate
 import Foundation
 
 /// A calendar day (PostgreSQL `date`), without time or zone.
-public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConvertible {
-    /// Year, month (1–12) and day (1–31).
-    public let year: Int, month: Int, day: Int
+public typealias PostgresDate = CivilDate
 
-    /// A date; `nil` when the day does not exist (31 April).
-    public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let roundTrip = civil(fromDays: daysFromCivil(year: year, month: month, day: day))
-        guard roundTrip == (year, month, day) else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
-    }
-
-    /// The date `count` days since 1970-01-01.
-    public init(daysSinceEpoch count: Int) {
-        (year, month, day) = civil(fromDays: count)
-    }
-
-    /// Days since 1970-01-01 (negative before).
-    public var daysSinceEpoch: Int { daysFromCivil(year: year, month: month, day: day) }
-
-    /// `YYYY-MM-DD`.
-    public var description: String {
-        let y = String(year), m = String(month), d = String(day)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-"
-            + (m.count == 1 ? "0" : "") + m + "-" + (d.count == 1 ? "0" : "") + d
-    }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
-}
-
-extension PostgresDate: PostgresEncodable, PostgresDecodable {
+extension CivilDate: PostgresEncodable, PostgresDecodable {
     public var postgresText: String? { description }
-
     /// Parses `YYYY-MM-DD`.
-    public init?(postgresText text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
-        self.init(year: year, month: month, day: day)
-    }
+    public init?(postgresText text: String) { self.init(iso: text) }
     public static var postgresTypeName: String { "date" }
 }
 
@@ -109,26 +73,4 @@ extension Int64 {
         let remainder = ((self % divisor) + divisor) % divisor
         return ((self - remainder) / divisor, remainder)
     }
-}
-
-// Howard Hinnant's days-from-civil algorithms (proleptic Gregorian calendar).
-private func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yearOfEra = y - era * 400
-    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    return era * 146_097 + dayOfEra - 719_468
-}
-
-private func civil(fromDays days: Int) -> (Int, Int, Int) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let dayOfEra = z - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let mp = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
 }

@@ -1,6 +1,7 @@
 import EventStore
 import Foundation
 import Logging
+import Postgres
 
 /// The database a command works on: `DATABASE_URL`, or the embedded cluster in
 /// `OVERSTAP_DATA_DIR`, which is started for the command and stopped after it.

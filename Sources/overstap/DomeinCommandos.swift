@@ -2,6 +2,9 @@ import ArgumentParser
 import EventStore
 import Foundation
 import Overstap
+import OverstapOpslag
+import Postgres
+import OverstapDemo
 
 /// `overstap demo`: loads a synthetic region.
 struct Demo: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import Postgres
 
 /// `overstap migrate`: applies the SQL migrations that are not applied yet.
 struct Migrate: AsyncParsableCommand {

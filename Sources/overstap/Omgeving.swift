@@ -2,6 +2,8 @@ import EventStore
 import Foundation
 import Logging
 import Overstap
+import OverstapOpslag
+import Postgres
 
 /// What the domain commands work with: the store, the cases, the read side and the settings.
 struct Omgeving {

@@ -2,6 +2,8 @@ import ArgumentParser
 import EventStore
 import Foundation
 import Overstap
+import OverstapOpslag
+import Postgres
 
 /// `overstap leerling ID`: the case with the student's personal data (a registered read).
 struct Leerling: AsyncParsableCommand {

@@ -5,6 +5,8 @@ import Logging
 import Overstap
 import OverstapHTTP
 import ServiceLifecycle
+import OverstapOpslag
+import Postgres
 
 /// `overstap serve`: the HTTP API and the projection, until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {

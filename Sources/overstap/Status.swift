@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventStore
 import Overstap
+import OverstapOpslag
+import Postgres
 
 /// `overstap status`: whether the database is reachable and migrated, and what the log holds.
 struct Status: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Overstap
 import OverstapHTTP
+import OverstapOpslag
 
 /// `overstap token create|list|revoke`: bearer tokens of the HTTP API.
 struct Token: AsyncParsableCommand {

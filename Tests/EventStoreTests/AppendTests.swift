@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import PostgresTesting
 import Testing
+import Postgres
 
 @Suite struct AppendTests {
     @Test func appendsNumberStreamVersionsFromOneAndReadBackInOrder() async throws {

@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import PostgresTesting
 import Testing
+import Postgres
 
 /// The COPY import keeps the log's invariants.
 @Suite struct ImportTests {

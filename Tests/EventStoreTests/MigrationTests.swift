@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import PostgresTesting
 import Testing
+import Postgres
 
 @Suite struct MigrationTests {
     /// A copy of `sql/` that a test may edit.

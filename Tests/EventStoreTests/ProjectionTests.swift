@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import PostgresTesting
 import Testing
+import Postgres
 
 /// Counts events per stream and concatenates their types: order-sensitive, so a replay in another
 /// order, a skipped or a doubled event all show.

@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import PostgresTesting
 import Testing
+import Postgres
 
 @Suite struct SubscriptionTests {
     @Test func anEventIsNotReadWhileAnEarlierWriterWithALowerPositionHasNotCommitted() async throws {

@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import Postgres
 
 /// A small event for tests.
 func event(_ type: String = "gebeurd", id: UUID = UUID(), n: Int = 0) -> NewEvent {

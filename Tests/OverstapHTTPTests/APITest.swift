@@ -4,6 +4,8 @@ import Logging
 import Overstap
 @testable import OverstapHTTP
 import PostgresTesting
+@testable import OverstapOpslag
+import Postgres
 
 /// The real server on a free port over a fresh database, with tokens made the way
 /// `overstap token create` makes them, and helpers to register students through the API.

@@ -4,6 +4,9 @@ import Overstap
 @testable import OverstapHTTP
 import PostgresTesting
 import Testing
+@testable import OverstapOpslag
+import Postgres
+@testable import OverstapDemo
 
 /// Issue 12: heavy requests cannot make the service unready or stop writes (the bulkheads of
 /// `serve`: lists on a pool of their own, token checks and `/ready` on another), and a client

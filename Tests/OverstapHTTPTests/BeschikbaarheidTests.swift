@@ -4,6 +4,8 @@ import Overstap
 @testable import OverstapHTTP
 import NIOHTTP1
 import Testing
+@testable import OverstapOpslag
+import Postgres
 
 /// Issue 12: no single request can stop the service. Hostile headers, parameters and bodies are
 /// 4xx problems; nothing they carry reaches a trap, the log or a read model.

@@ -1,6 +1,7 @@
 import Foundation
 import Overstap
 import Testing
+import OverstapOpslag
 
 /// Bad input: every 4xx is problem+json, names what is wrong, leaks nothing, and writes nothing.
 @Suite struct FoutTests {

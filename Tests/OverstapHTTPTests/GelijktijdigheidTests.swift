@@ -2,6 +2,7 @@ import Foundation
 import Overstap
 import PostgresTesting
 import Testing
+import OverstapOpslag
 
 /// Concurrent writers and retried requests over HTTP.
 @Suite struct GelijktijdigheidTests {

@@ -2,6 +2,7 @@ import Foundation
 import Overstap
 @testable import OverstapHTTP
 import Testing
+@testable import OverstapOpslag
 
 /// The OpenAPI document and the router describe the same API.
 @Suite struct OpenAPITests {

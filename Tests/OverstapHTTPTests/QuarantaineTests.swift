@@ -4,6 +4,8 @@ import Overstap
 @testable import OverstapHTTP
 import PostgresTesting
 import Testing
+@testable import OverstapOpslag
+import Postgres
 
 /// Issue 12: an event the projection cannot apply never stops the world. Such events can only come
 /// in past the API's checks (here: appended straight to the store as the owner), so that is how

@@ -2,6 +2,7 @@ import Foundation
 import Overstap
 @testable import OverstapHTTP
 import Testing
+@testable import OverstapOpslag
 
 /// Every endpoint with every role that may, and some that may not, call it; against the real
 /// server and database.

@@ -1,6 +1,7 @@
 import Foundation
 import Overstap
 import Testing
+import OverstapOpslag
 
 /// AVG (#5): consent decides what other roles see in responses, from the next read on.
 @Suite struct ToestemmingTests {

@@ -1,5 +1,6 @@
 @testable import Overstap
 import Testing
+@testable import OverstapOpslag
 
 @Suite struct BeslissenTests {
     let vandaag = Voorbeeld.d("2026-06-01")

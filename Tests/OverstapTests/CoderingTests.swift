@@ -1,6 +1,7 @@
 import Foundation
 @testable import Overstap
 import Testing
+@testable import OverstapOpslag
 
 @Suite struct CoderingTests {
     func decode(_ type: String, _ json: String) throws -> Gebeurtenis {

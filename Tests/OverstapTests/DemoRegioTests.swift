@@ -3,6 +3,9 @@ import Foundation
 @testable import Overstap
 import PostgresTesting
 import Testing
+@testable import OverstapOpslag
+import Postgres
+@testable import OverstapDemo
 
 /// A demo region in a database of its own, with the projection caught up.
 struct DemoDatabase {

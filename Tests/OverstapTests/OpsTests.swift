@@ -3,6 +3,9 @@ import Foundation
 @testable import Overstap
 import PostgresTesting
 import Testing
+@testable import OverstapOpslag
+import Postgres
+@testable import OverstapDemo
 
 /// What `ops/` promises: the database roles, and a backup that restores (issue 6).
 @Suite struct OpsTests {

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Overstap
 import Testing
+@testable import OverstapOpslag
 
 /// Cutting `persoonsgegevens` out of payload text must give what parsing the object, dropping the
 /// member and writing it again gives, for any valid JSON object.

@@ -1,5 +1,6 @@
 @testable import Overstap
 import Testing
+@testable import OverstapOpslag
 
 /// Every reason at its boundary: the day before it holds, the day it starts, the day after.
 @Suite struct RisicoTests {

@@ -3,6 +3,9 @@ import Foundation
 @testable import Overstap
 import PostgresTesting
 import Testing
+@testable import OverstapOpslag
+import Postgres
+@testable import OverstapDemo
 
 /// The snapshot of a case in `trajecten.stand`: it must always equal folding the case's whole
 /// timeline, and lists read from it must equal lists folded from the timeline.

@@ -1,5 +1,6 @@
 @testable import Overstap
 import Testing
+@testable import OverstapOpslag
 
 @Suite struct TabelTests {
     @Test func csvCellsThatASpreadsheetWouldTakeForAFormulaStayText() {

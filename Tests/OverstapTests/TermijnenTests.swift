@@ -1,5 +1,6 @@
 @testable import Overstap
 import Testing
+@testable import OverstapOpslag
 
 /// Deadlines fall in the school year the student starts in (#19): never before the start, and the
 /// afbouwstatus and the nightly job name the same day.

@@ -3,6 +3,8 @@ import Foundation
 @testable import Overstap
 import PostgresTesting
 import Testing
+@testable import OverstapOpslag
+import Postgres
 
 @Suite struct TrajectenTests {
     let vandaag = Datum("2027-06-01")!

@@ -1,5 +1,8 @@
 import Foundation
 @testable import Overstap
+@testable import OverstapOpslag
+import Postgres
+@testable import OverstapDemo
 
 /// Builds cases for tests: events with their days, folded like the store folds them.
 struct Voorbeeld {

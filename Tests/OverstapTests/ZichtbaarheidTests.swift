@@ -1,5 +1,6 @@
 @testable import Overstap
 import Testing
+@testable import OverstapOpslag
 
 @Suite struct ZichtbaarheidTests {
     let tafel = Lezer(rol: .overstaptafel, regio: "Utrecht")

@@ -1,4 +1,4 @@
-import EventStore
+import CivilDate
 import Foundation
 
 /// A calendar day in the domain (*datum*): when something happened, a peildatum, a deadline.
@@ -12,17 +12,17 @@ public struct Datum: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// A day; `nil` when it does not exist (31 April).
     public init?(_ jaar: Int, _ maand: Int, _ dag: Int) {
-        guard let date = PostgresDate(year: jaar, month: maand, day: dag) else { return nil }
+        guard let date = CivilDate(year: jaar, month: maand, day: dag) else { return nil }
         dagnummer = date.daysSinceEpoch
     }
 
     /// Parses `YYYY-MM-DD`.
     public init?(_ tekst: String) {
-        guard let date = PostgresDate(postgresText: tekst) else { return nil }
+        guard let date = CivilDate(iso: tekst) else { return nil }
         dagnummer = date.daysSinceEpoch
     }
 
-    private var kalenderdag: PostgresDate { PostgresDate(daysSinceEpoch: dagnummer) }
+    private var kalenderdag: CivilDate { CivilDate(daysSinceEpoch: dagnummer) }
     /// The year.
     public var jaar: Int { kalenderdag.year }
     /// The month, 1–12.
@@ -81,10 +81,4 @@ extension Datum: Codable {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
-}
-
-extension Datum: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? { description }
-    public init?(postgresText: String) { self.init(postgresText) }
-    public static var postgresTypeName: String { "date" }
 }

@@ -154,5 +154,10 @@ public struct NoShowSleutel: Hashable, Sendable, Comparable {
     public var schooljaar: Schooljaar
     public var soort: NoShowSoort
 
+    public init(schooljaar: Schooljaar, soort: NoShowSoort) {
+        self.schooljaar = schooljaar
+        self.soort = soort
+    }
+
     public static func < (a: Self, b: Self) -> Bool { (a.schooljaar, a.soort.rawValue) < (b.schooljaar, b.soort.rawValue) }
 }

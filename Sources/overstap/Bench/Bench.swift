@@ -4,6 +4,8 @@ import EventStore
 import Foundation
 import Overstap
 import OverstapHTTP
+import OverstapOpslag
+import Postgres
 
 /// `overstap bench`: speed as ratios against raw PostgreSQL measured in the same run, on the same
 /// server (docs/performance.md).

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import Overstap
 import OverstapHTTP
+import OverstapOpslag
+import Postgres
 
 /// g. Over HTTP through the real server, loaded by `wrk` from another process, against the same
 /// query through libpq at the same concurrency.

@@ -1,6 +1,9 @@
 import EventStore
 import Foundation
 import Overstap
+import OverstapOpslag
+import Postgres
+import OverstapDemo
 
 /// A synthetic nation loaded through the real append path (the demo generator per region, every
 /// event decided and encrypted like a coach's), and figures d–f on it.

@@ -1,9 +1,4 @@
-import EventStore
 import Foundation
-import Logging
-
-/// Where the storage side logs what it reads around (case ids and error kinds, never personal data).
-let opslagLogger = Logger(label: "overstap.opslag")
 
 /// The snapshot of a case as `trajecten.stand` stores it: every stored property of `Traject` in a
 /// fixed order, in a compact binary form (decision 0009). Regional lists read one per case, so it
@@ -36,38 +31,6 @@ extension Traject {
         laatsteEvaluatie = try l.lees(); afbouwSinds = try l.lees(); overgedragenOp = try l.lees()
         afgeslotenOp = try l.lees(); afsluitreden = try l.lees(); vergetenOp = try l.lees(); laatsteGebeurtenisOp = try l.lees()
         guard l.isKlaar else { throw StandFout() }
-    }
-}
-
-/// A case's snapshot as read from `trajecten` (`kolommen`), and the one rule for when it holds.
-struct StandRij {
-    static let kolommen = "traject_id, stand_versie, laatste_datum, stand"
-
-    let trajectID: String
-    private let standVersie: Int?
-    private let laatsteDatum: Datum?
-    private let stand: Data?
-
-    init(_ rij: PostgresRow) throws {
-        trajectID = try rij.decode("traject_id")
-        standVersie = try rij.decode("stand_versie")
-        laatsteDatum = try rij.decode("laatste_datum")
-        stand = try rij.decode("stand")
-    }
-
-    /// The case's state on `datum` (`nil`: with everything recorded) from the snapshot, when it is
-    /// of the current shape and nothing is dated after `datum`; else `nil`: fold the timeline. A
-    /// snapshot that does not decode (damaged bytes) is logged and folded around too; the
-    /// projection writes a new one the next time it touches the case.
-    func traject(geldigOp datum: Datum?) -> Traject? {
-        guard standVersie == Traject.standVersie, let laatsteDatum, let stand, datum.map({ laatsteDatum <= $0 }) ?? true
-        else { return nil }
-        do {
-            return try Traject(stand: stand)
-        } catch {
-            opslagLogger.warning("onleesbare stand; het traject wordt uit de tijdlijn herleid", metadata: ["traject.id": "\(trajectID)"])
-            return nil
-        }
     }
 }
 

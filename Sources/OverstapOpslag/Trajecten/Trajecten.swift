@@ -1,5 +1,7 @@
 import EventStore
 import Foundation
+import Overstap
+import Postgres
 
 /// Why a request on a case was refused (besides rule violations, `RegelFout`).
 public enum TrajectFout: Error, Equatable, Sendable, CustomStringConvertible {

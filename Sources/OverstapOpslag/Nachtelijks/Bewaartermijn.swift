@@ -1,4 +1,6 @@
 import EventStore
+import Overstap
+import Postgres
 
 /// Forgets students whose case ended (closed, handed over to the care team, or a no-show) longer
 /// than their region's retention period ago, and finishes forgets that stopped halfway.

@@ -1,5 +1,7 @@
 import EventStore
 import Foundation
+import Overstap
+import Postgres
 
 /// One line of a student's timeline.
 public struct TijdlijnRegel: Equatable, Sendable, Encodable {

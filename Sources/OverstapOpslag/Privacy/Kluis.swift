@@ -1,6 +1,8 @@
 import Crypto
 import EventStore
 import Foundation
+import Overstap
+import Postgres
 
 /// The vault for personal data: one data key per case, wrapped by the key ring, in
 /// `leerling_sleutels`. Personal fields are stored as `"persoonsgegevens": "v1:<base64>"`

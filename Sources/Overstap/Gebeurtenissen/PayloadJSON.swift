@@ -1,13 +1,12 @@
-import EventStore
 import Foundation
 
 /// Payload JSON as objects, and without its personal part.
-enum PayloadJSON {
-    static func object(_ tekst: String) throws -> [String: Any] {
+package enum PayloadJSON {
+    package static func object(_ tekst: String) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(tekst.utf8)) as? [String: Any] ?? [:]
     }
 
-    static func tekst(_ object: [String: Any]) throws -> String {
+    package static func tekst(_ object: [String: Any]) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
     }
 
@@ -15,7 +14,7 @@ enum PayloadJSON {
     /// for every event a projection or a decision reads, so it cuts the member out of the text (one
     /// scan of the top-level object that respects strings and nesting) instead of parsing and
     /// writing the whole object.
-    static func zonderPersoonsgegevens(_ tekst: String) throws -> String {
+    package static func zonderPersoonsgegevens(_ tekst: String) throws -> String {
         let b = Array(tekst.utf8)
         var scan = Scan(b)
         guard var lid = try scan.lid(Self.persoonsgegevens) else { return tekst }
@@ -110,14 +109,5 @@ enum PayloadJSON {
         }
 
         static let fout = GebeurtenisFout.ongeldigVeld(type: "payload", veld: "payload", reden: "geen geldig JSON-object")
-    }
-}
-
-extension Gebeurtenis {
-    /// A stored event as the rules and read models see it: decoded without its (encrypted)
-    /// `persoonsgegevens`, with that payload text.
-    static func lees(_ event: RecordedEvent) throws -> (gebeurtenis: Gebeurtenis, payload: String) {
-        let payload = try PayloadJSON.zonderPersoonsgegevens(event.data)
-        return (try lees(type: event.type, schemaversie: event.schemaVersion, opgeslagen: Data(payload.utf8)), payload)
     }
 }

@@ -1,5 +1,7 @@
 import EventStore
 import Foundation
+import Overstap
+import Postgres
 
 /// Keeps `tijdlijn` (every event of every case, without personal data) and `trajecten` (each case
 /// as it stands) in one projection, so that the two never disagree.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Overstap
 
 /// Why personal data cannot be protected or read; nothing is stored in plain text instead.
 public enum SleutelFout: Error, Equatable, Sendable, CustomStringConvertible {

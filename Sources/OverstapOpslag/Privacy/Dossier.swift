@@ -1,5 +1,7 @@
 import EventStore
 import Foundation
+import Overstap
+import Postgres
 
 /// Shown where personal data was destroyed.
 public let verwijderd = "[verwijderd]"

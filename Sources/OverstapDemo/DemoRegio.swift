@@ -1,5 +1,7 @@
 import EventStore
 import Foundation
+import Overstap
+import OverstapOpslag
 
 /// A realistic synthetic region loaded through the normal decide-and-append path: a school year of
 /// events up to `einde`, a mid-year cohort in afbouw, late starters and a few no-shows, some

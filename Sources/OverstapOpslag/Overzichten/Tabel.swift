@@ -1,3 +1,6 @@
+import Foundation
+import Overstap
+
 /// Plain-text tables and CSV for lists a person prints or opens in a spreadsheet.
 public enum Tabel {
     /// Columns padded to their widest cell, a rule under the header.
@@ -68,4 +71,3 @@ extension String {
     }
 }
 
-import Foundation

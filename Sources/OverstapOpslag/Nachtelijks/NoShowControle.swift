@@ -1,5 +1,7 @@
 import EventStore
 import Foundation
+import Overstap
+import Postgres
 
 /// One no-show the nightly job flagged (or found flagged already).
 public struct NoShowMelding: Equatable, Sendable {

@@ -2,6 +2,7 @@ import Crypto
 import EventStore
 import Foundation
 import Overstap
+import Postgres
 
 /// A bearer token as the register shows it (never the token itself).
 public struct TokenInfo: Sendable, Equatable {
