@@ -23,7 +23,7 @@ public struct DemoRegio: Sendable {
         var random = SplitMix64(seed: seed ^ UInt64(truncatingIfNeeded: regio.hashValueStable))
         var ids: [String] = []
         for nummer in 0..<leerlingen {
-            let id = Trajecten.streamID(random.uuid())
+            let id = TrajectID.stroom(random.uuid())
             let gebeurtenissen = leerling(nummer, &random)
             let eventIDs = gebeurtenissen.map { _ in random.uuid() }
             try await trajecten.registreer(gebeurtenissen, in: id, door: "demo", vandaag: einde, eventIDs: eventIDs)

@@ -39,7 +39,7 @@ extension OverstapAPI {
         let eventID: UUID
         if let clientID { eventID = clientID } else { eventID = try await afgeleid("gebeurtenis", herhaling) ?? UUID() }
         let resultaat = try await trajecten.registreer(
-            [(gebeurtenis, datum)], in: Trajecten.streamID(traject), door: context.actor, vandaag: vandaag(),
+            [(gebeurtenis, datum)], in: TrajectID.stroom(traject), door: context.actor, vandaag: vandaag(),
             eventIDs: [eventID], correlatie: nil)
         return try JSON.response(
             Vastgelegd(id: traject, gebeurtenisId: eventID, versie: resultaat.streamVersion), status: .created,
@@ -56,14 +56,14 @@ extension OverstapAPI {
         let gegevens = try invoer.object("gegevens")
         let clientID = try invoer.uuid("gebeurtenisId")
         try invoer.klaar()
-        guard !Lezer.systeemtypen.contains(type) else {
-            throw Probleem.ongeldig("type", type == "aanmelding"
+        if let soort = GebeurtenisType(rawValue: type), Lezer.systeemtypen.contains(soort) {
+            throw Probleem.ongeldig("type", soort == .aanmelding
                 ? "opent een traject: gebruik POST /v1/leerlingen" : "legt Overstap zelf vast")
         }
         let gebeurtenis = try Gebeurtenis.decode(type: type, payload: gegevens)
         let verwacht = try verwachteVersie(request)
         guard let traject = try await trajecten.laad(id).traject else { throw TrajectFout.onbekendTraject }
-        guard try context.ingelogd.magRegistreren(type, op: traject) else {
+        guard try context.ingelogd.magRegistreren(gebeurtenis.soort, op: traject) else {
             throw Probleem.geenToegang("u mag '\(type)' niet vastleggen bij dit traject")
         }
         let eventID: UUID
@@ -177,7 +177,7 @@ extension OverstapAPI {
         return id
     }
 
-    private func trajectID(_ context: APIContext) throws -> String { Trajecten.streamID(try uuid(context)) }
+    private func trajectID(_ context: APIContext) throws -> String { TrajectID(try uuid(context)).stroom }
 
     /// `If-Match: "7"` → 7; absent → no check; anything else (`"+7"`, `W/"7"`, `*`) is a 400:
     /// only the exact tag the API sent matches.

@@ -60,8 +60,9 @@ extension OverstapAPI {
         let lezer = try context.ingelogd
         guard formaat != .json else {
             var deze = pagina.van(lijst.map(RisicoWeergave.init), request)
-            let namen = try await namen(deze.resultaten.map { "traject-" + $0.id }, voor: lezer, context)
-            for index in deze.resultaten.indices { deze.resultaten[index].naam = namen["traject-" + deze.resultaten[index].id] }
+            let ids = deze.resultaten.map { TrajectID(pad: $0.id)?.stroom ?? $0.id }
+            let namen = try await namen(ids, voor: lezer, context)
+            for (index, id) in zip(deze.resultaten.indices, ids) { deze.resultaten[index].naam = namen[id] }
             var antwoord = try JSON.response(deze)
             antwoord.headers[.vary] = "Accept"  // one URL, three representations
             return antwoord

@@ -119,7 +119,7 @@ struct RisicoWeergave: Encodable {
 }
 
 /// The id of a case as paths and JSON show it: its stream id without `traject-`.
-func padID(_ streamID: String) -> String { String(streamID.dropFirst("traject-".count)) }
+func padID(_ streamID: String) -> String { TrajectID(stroom: streamID)?.pad ?? streamID }
 
 extension UUID {
     /// Lower case, as ids appear in paths and JSON.

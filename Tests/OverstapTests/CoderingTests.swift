@@ -24,7 +24,7 @@ import Testing
             .overdrachtZorgteam(.init(persoonsgegevens: .init(contactpersoon: "mevr. Jansen"))), .afgesloten(.init(reden: .diploma)),
             .leerlingVergeten(.init(reden: .verzoek)),
         ]
-        #expect(Set(all.map(\.type)) == Set(Gebeurtenis.schemaversies.keys))
+        #expect(Set(all.map(\.type)) == Set(GebeurtenisType.allCases.map(\.rawValue)))
         for gebeurtenis in all {
             #expect(try decode(gebeurtenis.type, try gebeurtenis.payloadJSON()) == gebeurtenis)
         }
@@ -92,5 +92,17 @@ import Testing
         #expect(instellingen.voor("Utrecht").normMaximum == 24)
         #expect(instellingen.voor("Zwolle").geenCoachNaDagen == 14)
         #expect(throws: DecodingError.self) { try RegioInstellingen(json: Data(#"{"standaard": {"normMinimum": 30}}"#.utf8)) }
+    }
+}
+
+/// A case's id in its two forms, converted in one place.
+@Suite struct TrajectIDTests {
+    @Test func streamAndPathFormsConvertBothWays() throws {
+        let uuid = try #require(UUID(uuidString: "0042E1D8-6A41-4F0E-9C63-3B3B1F2E0A77"))
+        let id = TrajectID(uuid)
+        #expect(id.stroom == "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77" && id.pad == "0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77")
+        #expect(TrajectID(pad: "0042E1D8-6A41-4F0E-9C63-3B3B1F2E0A77") == id && TrajectID(stroom: id.stroom) == id)
+        for vreemd in ["", "traject-", "coach-07", "token-1", "Traject-0042"] { #expect(TrajectID(stroom: vreemd) == nil, "\(vreemd)") }
+        for vreemd in ["", "0042", "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77", "../x"] { #expect(TrajectID(pad: vreemd) == nil, "\(vreemd)") }
     }
 }

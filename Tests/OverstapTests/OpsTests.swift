@@ -93,7 +93,7 @@ import Postgres
         let trajecten = db.trajecten
         let vandaag = Datum("2026-11-30")!
         func meldAan() async throws -> String {
-            let id = Trajecten.streamID(UUID())
+            let id = TrajectID.stroom(UUID())
             try await trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
             return id
         }
@@ -283,7 +283,7 @@ import Postgres
     /// line with a hint and forgets nothing.
     @Test func theForgetLedgerGoesFromOneDatabaseToAnother() async throws {
         let db = try await TestDatabase.make()
-        let id = Trajecten.streamID(UUID())
+        let id = TrajectID.stroom(UUID())
         try await db.trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: Datum("2026-11-30")!)
         try await db.trajecten.vergeet(id, reden: .bewaartermijn, door: "admin", vandaag: Datum("2026-11-30")!)
         let env = Self.omgeving(db).merging(["LOG_LEVEL": "error"]) { $1 }

@@ -22,7 +22,7 @@ import Postgres
     func metLeerling() async throws -> (TestDatabase, Trajecten, String) {
         let db = try await TestDatabase.make()
         let trajecten = db.trajecten
-        let id = Trajecten.streamID(UUID())
+        let id = TrajectID.stroom(UUID())
         try await trajecten.registreer([(aanmelding(), Datum("2026-01-15")!),
                                         (.signaal(.init(soort: .thuissituatie, persoonsgegevens: .init("moeder ernstig ziek"))), Datum("2026-02-01")!)],
                                        in: id, door: "school", vandaag: vandaag)
@@ -70,7 +70,7 @@ import Postgres
         let trajecten = Trajecten(store: EventStore(pool: pool), kluis: Kluis(pool: pool, sleutelring: .test))
         var ids: [String] = []
         for _ in 0..<20 {
-            ids.append(Trajecten.streamID(UUID()))
+            ids.append(TrajectID.stroom(UUID()))
             try await trajecten.registreer([(aanmelding(), Datum("2026-01-15")!)], in: ids[ids.count - 1], door: "school", vandaag: vandaag)
         }
         let id = ids[7]
@@ -151,7 +151,7 @@ import Postgres
         let nieuw = try Sleutelring.KEK(base64: Sleutelring.nieuweKEK(), waar: "test")
         var ids: [String] = []
         for _ in 0..<3 {
-            let id = Trajecten.streamID(UUID())
+            let id = TrajectID.stroom(UUID())
             try await Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: oud))
                 .registreer([(aanmelding(), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
             ids.append(id)
@@ -193,7 +193,7 @@ import Postgres
         let trajecten = db.trajecten
         var ids: [String] = []
         for afgesloten in ["2024-06-01", "2025-06-01"] {
-            let id = Trajecten.streamID(UUID())
+            let id = TrajectID.stroom(UUID())
             try await trajecten.registreer([(aanmelding(), Datum("2024-01-15")!), (.afgesloten(.init(reden: .werk)), Datum(afgesloten)!)],
                                            in: id, door: "c", vandaag: vandaag)
             ids.append(id)
@@ -260,7 +260,7 @@ import Postgres
         ]
         var ids: [String: String] = [:]
         for (naam, gebeurtenissen) in gevallen {
-            let id = Trajecten.streamID(UUID())
+            let id = TrajectID.stroom(UUID())
             try await trajecten.registreer(gebeurtenissen, in: id, door: "c", vandaag: vandaag)
             ids[naam] = id
         }
@@ -270,7 +270,7 @@ import Postgres
 
     @Test func aWrappedKeyCopiedToAnotherCaseDoesNotUnwrapThere() async throws {
         let (db, trajecten, id) = try await metLeerling()
-        let ander = Trajecten.streamID(UUID())
+        let ander = TrajectID.stroom(UUID())
         try await trajecten.registreer([(aanmelding(), Datum("2026-01-15")!)], in: ander, door: "school", vandaag: vandaag)
         // The other case's key row now holds this case's wrapped key (as a careless restore or an attacker with write access might).
         try await db.pool.query(

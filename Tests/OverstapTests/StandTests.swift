@@ -98,7 +98,7 @@ import Postgres
     @Test func anEventDatedBeforeTheSnapshotIsFoldedInItsPlace() async throws {
         let db = try await TestDatabase.make()
         let runner = db.trajecten.projectie(RegioInstellingen())
-        let id = Trajecten.streamID(UUID())
+        let id = TrajectID.stroom(UUID())
         var stappen: [(Gebeurtenis, Datum)] = [
             (.aanmelding(Voorbeeld.aanmelding), Voorbeeld.d("2026-01-15")),
             (.coachToegewezen(.init(coach: "coach-a")), Voorbeeld.d("2026-03-01")),

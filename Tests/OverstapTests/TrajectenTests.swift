@@ -12,7 +12,7 @@ import Postgres
     func nieuw() async throws -> (TestDatabase, Trajecten, String) {
         let db = try await TestDatabase.make()
         let trajecten = db.trajecten
-        let id = Trajecten.streamID(UUID())
+        let id = TrajectID.stroom(UUID())
         try await trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
         return (db, trajecten, id)
     }
@@ -32,7 +32,7 @@ import Postgres
         }
         await #expect(throws: RegelFout.trajectBestaatNiet) {
             try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2026-02-01")!)],
-                                           in: Trajecten.streamID(UUID()), door: "c1", vandaag: vandaag)
+                                           in: TrajectID.stroom(UUID()), door: "c1", vandaag: vandaag)
         }
         #expect(try await db.store.count() == 1)
     }
@@ -91,7 +91,7 @@ import Postgres
     @Test func oneStudentThroughAWholeYear() async throws {
         let db = try await TestDatabase.make()
         let trajecten = db.trajecten
-        let id = Trajecten.streamID(UUID())
+        let id = TrajectID.stroom(UUID())
         let jaar = Voorbeeld.samsJaar
         for (gebeurtenis, datum) in jaar {
             try await trajecten.registreer([(gebeurtenis, datum)], in: id, door: "coach-07", vandaag: Datum("2027-06-30")!)

@@ -21,64 +21,104 @@ public enum GebeurtenisFout: Error, Equatable, Sendable, CustomStringConvertible
     }
 }
 
-extension Gebeurtenis {
-    /// The wire name of each type and the schema version its payload is written in.
-    public static let schemaversies: [String: Int] = Dictionary(
-        uniqueKeysWithValues: decoders.keys.map { ($0, 1) })
+/// The event catalogue (DESIGN §3): every type's wire name (the raw value, as stored in the log and
+/// sent over HTTP) and the schema version its payload is written in. Adding a type without its
+/// version, decoder or `Gebeurtenis` case does not compile.
+public enum GebeurtenisType: String, CaseIterable, Sendable {
+    case aanmelding
+    case toestemmingGegeven = "toestemming_gegeven"
+    case toestemmingIngetrokken = "toestemming_ingetrokken"
+    case coachToegewezen = "coach_toegewezen"
+    case welkomstgesprek
+    case mboAanmelding = "mbo_aanmelding"
+    case intakegesprek
+    case overstaptafelBesproken = "overstaptafel_besproken"
+    case gestart
+    case noShowGesignaleerd = "no_show_gesignaleerd"
+    case contactmoment
+    case stageGestart = "stage_gestart"
+    case stageBeeindigd = "stage_beeindigd"
+    case stagebezoek
+    case signaal
+    case signaalOpgelost = "signaal_opgelost"
+    case evaluatiegesprek
+    case afbouwGestart = "afbouw_gestart"
+    case overdrachtZorgteam = "overdracht_zorgteam"
+    case afgesloten
+    case leerlingVergeten = "leerling_vergeten"
 
-    private static let decoders: [String: @Sendable (Data, JSONDecoder) throws -> Gebeurtenis] = [
-        "aanmelding": { .aanmelding(try $1.decode(Aanmelding.self, from: $0)) },
-        "toestemming_gegeven": { .toestemmingGegeven(try $1.decode(Toestemming.self, from: $0)) },
-        "toestemming_ingetrokken": { .toestemmingIngetrokken(try $1.decode(Toestemming.self, from: $0)) },
-        "coach_toegewezen": { .coachToegewezen(try $1.decode(CoachToegewezen.self, from: $0)) },
-        "welkomstgesprek": { .welkomstgesprek(try $1.decode(Gesprek.self, from: $0)) },
-        "mbo_aanmelding": { .mboAanmelding(try $1.decode(Opleiding.self, from: $0)) },
-        "intakegesprek": { .intakegesprek(try $1.decode(Intakegesprek.self, from: $0)) },
-        "overstaptafel_besproken": { .overstaptafelBesproken(try $1.decode(OverstaptafelBesproken.self, from: $0)) },
-        "gestart": { .gestart(try $1.decode(Opleiding.self, from: $0)) },
-        "no_show_gesignaleerd": { .noShowGesignaleerd(try $1.decode(NoShowGesignaleerd.self, from: $0)) },
-        "contactmoment": { .contactmoment(try $1.decode(Contactmoment.self, from: $0)) },
-        "stage_gestart": { .stageGestart(try $1.decode(Stage.self, from: $0)) },
-        "stage_beeindigd": { .stageBeeindigd(try $1.decode(Stage.self, from: $0)) },
-        "stagebezoek": { .stagebezoek(try $1.decode(Stagebezoek.self, from: $0)) },
-        "signaal": { .signaal(try $1.decode(Signaal.self, from: $0)) },
-        "signaal_opgelost": { .signaalOpgelost(try $1.decode(Signaal.self, from: $0)) },
-        "evaluatiegesprek": { .evaluatiegesprek(try $1.decode(Evaluatiegesprek.self, from: $0)) },
-        "afbouw_gestart": { .afbouwGestart(try $1.decode(AfbouwGestart.self, from: $0)) },
-        "overdracht_zorgteam": { .overdrachtZorgteam(try $1.decode(OverdrachtZorgteam.self, from: $0)) },
-        "afgesloten": { .afgesloten(try $1.decode(Afgesloten.self, from: $0)) },
-        "leerling_vergeten": { .leerlingVergeten(try $1.decode(LeerlingVergeten.self, from: $0)) },
-    ]
-
-    /// The wire name and the payload.
-    private var onderdelen: (type: String, payload: any Encodable) {
+    /// The schema version new payloads of this type are written in (and the only one read).
+    public var schemaversie: Int {
         switch self {
-        case .aanmelding(let p): ("aanmelding", p)
-        case .toestemmingGegeven(let p): ("toestemming_gegeven", p)
-        case .toestemmingIngetrokken(let p): ("toestemming_ingetrokken", p)
-        case .coachToegewezen(let p): ("coach_toegewezen", p)
-        case .welkomstgesprek(let p): ("welkomstgesprek", p)
-        case .mboAanmelding(let p): ("mbo_aanmelding", p)
-        case .intakegesprek(let p): ("intakegesprek", p)
-        case .overstaptafelBesproken(let p): ("overstaptafel_besproken", p)
-        case .gestart(let p): ("gestart", p)
-        case .noShowGesignaleerd(let p): ("no_show_gesignaleerd", p)
-        case .contactmoment(let p): ("contactmoment", p)
-        case .stageGestart(let p): ("stage_gestart", p)
-        case .stageBeeindigd(let p): ("stage_beeindigd", p)
-        case .stagebezoek(let p): ("stagebezoek", p)
-        case .signaal(let p): ("signaal", p)
-        case .signaalOpgelost(let p): ("signaal_opgelost", p)
-        case .evaluatiegesprek(let p): ("evaluatiegesprek", p)
-        case .afbouwGestart(let p): ("afbouw_gestart", p)
-        case .overdrachtZorgteam(let p): ("overdracht_zorgteam", p)
-        case .afgesloten(let p): ("afgesloten", p)
-        case .leerlingVergeten(let p): ("leerling_vergeten", p)
+        case .aanmelding, .toestemmingGegeven, .toestemmingIngetrokken, .coachToegewezen, .welkomstgesprek,
+             .mboAanmelding, .intakegesprek, .overstaptafelBesproken, .gestart, .noShowGesignaleerd, .contactmoment,
+             .stageGestart, .stageBeeindigd, .stagebezoek, .signaal, .signaalOpgelost, .evaluatiegesprek,
+             .afbouwGestart, .overdrachtZorgteam, .afgesloten, .leerlingVergeten:
+            1
         }
     }
 
+    /// Decodes a payload of this type with `json`.
+    fileprivate func lees(_ payload: Data, _ json: JSONDecoder) throws -> Gebeurtenis {
+        switch self {
+        case .aanmelding: .aanmelding(try json.decode(Aanmelding.self, from: payload))
+        case .toestemmingGegeven: .toestemmingGegeven(try json.decode(Toestemming.self, from: payload))
+        case .toestemmingIngetrokken: .toestemmingIngetrokken(try json.decode(Toestemming.self, from: payload))
+        case .coachToegewezen: .coachToegewezen(try json.decode(CoachToegewezen.self, from: payload))
+        case .welkomstgesprek: .welkomstgesprek(try json.decode(Gesprek.self, from: payload))
+        case .mboAanmelding: .mboAanmelding(try json.decode(Opleiding.self, from: payload))
+        case .intakegesprek: .intakegesprek(try json.decode(Intakegesprek.self, from: payload))
+        case .overstaptafelBesproken: .overstaptafelBesproken(try json.decode(OverstaptafelBesproken.self, from: payload))
+        case .gestart: .gestart(try json.decode(Opleiding.self, from: payload))
+        case .noShowGesignaleerd: .noShowGesignaleerd(try json.decode(NoShowGesignaleerd.self, from: payload))
+        case .contactmoment: .contactmoment(try json.decode(Contactmoment.self, from: payload))
+        case .stageGestart: .stageGestart(try json.decode(Stage.self, from: payload))
+        case .stageBeeindigd: .stageBeeindigd(try json.decode(Stage.self, from: payload))
+        case .stagebezoek: .stagebezoek(try json.decode(Stagebezoek.self, from: payload))
+        case .signaal: .signaal(try json.decode(Signaal.self, from: payload))
+        case .signaalOpgelost: .signaalOpgelost(try json.decode(Signaal.self, from: payload))
+        case .evaluatiegesprek: .evaluatiegesprek(try json.decode(Evaluatiegesprek.self, from: payload))
+        case .afbouwGestart: .afbouwGestart(try json.decode(AfbouwGestart.self, from: payload))
+        case .overdrachtZorgteam: .overdrachtZorgteam(try json.decode(OverdrachtZorgteam.self, from: payload))
+        case .afgesloten: .afgesloten(try json.decode(Afgesloten.self, from: payload))
+        case .leerlingVergeten: .leerlingVergeten(try json.decode(LeerlingVergeten.self, from: payload))
+        }
+    }
+}
+
+extension Gebeurtenis {
+    /// The type and the payload.
+    private var onderdelen: (soort: GebeurtenisType, payload: any Encodable) {
+        switch self {
+        case .aanmelding(let p): (.aanmelding, p)
+        case .toestemmingGegeven(let p): (.toestemmingGegeven, p)
+        case .toestemmingIngetrokken(let p): (.toestemmingIngetrokken, p)
+        case .coachToegewezen(let p): (.coachToegewezen, p)
+        case .welkomstgesprek(let p): (.welkomstgesprek, p)
+        case .mboAanmelding(let p): (.mboAanmelding, p)
+        case .intakegesprek(let p): (.intakegesprek, p)
+        case .overstaptafelBesproken(let p): (.overstaptafelBesproken, p)
+        case .gestart(let p): (.gestart, p)
+        case .noShowGesignaleerd(let p): (.noShowGesignaleerd, p)
+        case .contactmoment(let p): (.contactmoment, p)
+        case .stageGestart(let p): (.stageGestart, p)
+        case .stageBeeindigd(let p): (.stageBeeindigd, p)
+        case .stagebezoek(let p): (.stagebezoek, p)
+        case .signaal(let p): (.signaal, p)
+        case .signaalOpgelost(let p): (.signaalOpgelost, p)
+        case .evaluatiegesprek(let p): (.evaluatiegesprek, p)
+        case .afbouwGestart(let p): (.afbouwGestart, p)
+        case .overdrachtZorgteam(let p): (.overdrachtZorgteam, p)
+        case .afgesloten(let p): (.afgesloten, p)
+        case .leerlingVergeten(let p): (.leerlingVergeten, p)
+        }
+    }
+
+    /// The catalogue entry of this event.
+    public var soort: GebeurtenisType { onderdelen.soort }
+
     /// The wire name, e.g. `overdracht_zorgteam`.
-    public var type: String { onderdelen.type }
+    public var type: String { onderdelen.soort.rawValue }
 
     /// The payload as a JSON object (keys sorted).
     public func payloadJSON() throws -> String {
@@ -123,19 +163,19 @@ extension Gebeurtenis {
         try lees(payload, type: type, met: try decoder(type: type, schemaversie: schemaversie), JSONDecoder())
     }
 
-    private static func decoder(type: String, schemaversie: Int) throws -> @Sendable (Data, JSONDecoder) throws -> Gebeurtenis {
-        guard let decoder = decoders[type] else { throw GebeurtenisFout.onbekendType(type) }
-        guard schemaversie == schemaversies[type] else {
+    private static func decoder(type: String, schemaversie: Int) throws -> GebeurtenisType {
+        guard let soort = GebeurtenisType(rawValue: type) else { throw GebeurtenisFout.onbekendType(type) }
+        guard schemaversie == soort.schemaversie else {
             throw GebeurtenisFout.onbekendeSchemaversie(type: type, versie: schemaversie)
         }
-        return decoder
+        return soort
     }
 
     private static func lees(
-        _ payload: Data, type: String, met decoder: @Sendable (Data, JSONDecoder) throws -> Gebeurtenis, _ json: JSONDecoder
+        _ payload: Data, type: String, met soort: GebeurtenisType, _ json: JSONDecoder
     ) throws -> Gebeurtenis {
         do {
-            return try decoder(payload, json)
+            return try soort.lees(payload, json)
         } catch let error as DecodingError {
             throw fout(error, type: type)
         }

@@ -77,7 +77,7 @@ extension Traject {
 extension Lezer {
     /// Types recorded only by Overstap itself: the aanmelding opens a case, no-shows come from the
     /// nightly job, forgetting has its own call.
-    public static let systeemtypen: Set<String> = ["aanmelding", "no_show_gesignaleerd", "leerling_vergeten"]
+    public static let systeemtypen: Set<GebeurtenisType> = [.aanmelding, .noShowGesignaleerd, .leerlingVergeten]
 
     /// Whether this reader may use the lists of `regio`.
     public func magRegio(_ regio: String) -> Bool { rol == .admin || self.regio == regio }
@@ -94,12 +94,12 @@ extension Lezer {
     /// Whether this reader may record an event of `type` on `traject`: coordinators anything in
     /// their region, coaches anything on their own caseload except (re)assigning coaches, an
     /// overstaptafel only its own decisions. Admins manage (inzage, forgetting); they do not coach.
-    public func magRegistreren(_ type: String, op traject: Traject) -> Bool {
+    public func magRegistreren(_ type: GebeurtenisType, op traject: Traject) -> Bool {
         guard !Self.systeemtypen.contains(type), traject.isToegankelijk(voor: self) else { return false }
         switch rol {
         case .coordinator: return true
-        case .coach: return type != "coach_toegewezen"
-        case .overstaptafel: return type == "overstaptafel_besproken"
+        case .coach: return type != .coachToegewezen
+        case .overstaptafel: return type == .overstaptafelBesproken
         case .school, .admin: return false
         }
     }

@@ -48,14 +48,14 @@ public struct Bewaartermijn: Sendable {
             SELECT s.traject_id, s.vergeet_reden FROM leerling_sleutels s
             WHERE s.sleutel IS NULL
               AND EXISTS (SELECT 1 FROM events e WHERE e.stream_id = s.traject_id)
-              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.stream_id = s.traject_id AND e.event_type = 'leerling_vergeten')
+              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.stream_id = s.traject_id AND e.event_type = \(GebeurtenisType.leerlingVergeten.rawValue))
             ORDER BY s.traject_id
             """)
         let zonderVernietiging = try await trajecten.store.pool.query(
             """
             SELECT e.stream_id AS traject_id, e.data->>'reden' AS vergeet_reden FROM events e
             JOIN leerling_sleutels s ON s.traject_id = e.stream_id AND s.sleutel IS NOT NULL
-            WHERE e.event_type = 'leerling_vergeten' ORDER BY e.stream_id
+            WHERE e.event_type = \(GebeurtenisType.leerlingVergeten.rawValue) ORDER BY e.stream_id
             """)
         var afgemaakt: [String] = []
         for rij in Array(zonderGebeurtenis) + Array(zonderVernietiging) {

@@ -23,8 +23,9 @@ public struct Dossier: Sendable {
     /// The student's personal data from the aanmelding, or `nil` when forgotten.
     public func persoonsgegevens(_ trajectID: String, wie: String, via: String) async throws -> Aanmelding.Persoonsgegevens? {
         let events = try await ontsleuteld(trajectID, wie: wie, via: via)
-        guard let aanmelding = events.first(where: { $0.event.type == "aanmelding" }),
-            case .aanmelding(let a) = try Gebeurtenis.lees(type: "aanmelding", opgeslagen: Data(aanmelding.payload.utf8))
+        let type = GebeurtenisType.aanmelding.rawValue
+        guard let aanmelding = events.first(where: { $0.event.type == type }),
+            case .aanmelding(let a) = try Gebeurtenis.lees(type: type, opgeslagen: Data(aanmelding.payload.utf8))
         else { return nil }
         return a.persoonsgegevens
     }
@@ -71,7 +72,7 @@ public struct Dossier: Sendable {
     /// Registers the read, then decrypts every event of the case.
     private func ontsleuteld(_ trajectID: String, wie: String, via: String) async throws -> [(event: RecordedEvent, payload: String)] {
         let events = try await trajecten.store.readStream(trajectID)
-        guard trajectID.hasPrefix("traject-"), !events.isEmpty else { throw TrajectFout.onbekendTraject }
+        guard TrajectID(stroom: trajectID) != nil, !events.isEmpty else { throw TrajectFout.onbekendTraject }
         try await registreerLezing(trajectID, wie: wie, via: via)
         let sleutel = try await trajecten.kluis.dataSleutel(trajectID, aanmaken: false)
         return try events.map { ($0, try trajecten.kluis.ontsleutel($0, sleutel: sleutel)) }

@@ -43,13 +43,10 @@ public struct Trajecten: Sendable {
         self.pogingen = max(1, pogingen)
     }
 
-    /// The stream of a case.
-    public static func streamID(_ id: UUID) -> String { "traject-" + id.uuidString.lowercased() }
-
     /// A case's events as the rules read them (without personal data), in recorded order, with
     /// their stored form.
     public func gebeurtenissen(_ trajectID: String) async throws -> [(RecordedEvent, Gebeurtenis, Datum)] {
-        guard trajectID.hasPrefix("traject-") else { throw TrajectFout.onbekendTraject }
+        guard TrajectID(stroom: trajectID) != nil else { throw TrajectFout.onbekendTraject }
         return try await store.readStream(trajectID).map { event in
             (event, try Gebeurtenis.lees(event).gebeurtenis, Datum(tijdstip: event.occurredAt))
         }
@@ -105,7 +102,7 @@ public struct Trajecten: Sendable {
             }
             for (((gebeurtenis, datum), id), vingerafdruk) in zip(zip(nieuw, ids), try await vingerafdrukken()) {
                 events.append(NewEvent(
-                    id: id, type: gebeurtenis.type, schemaVersion: Gebeurtenis.schemaversies[gebeurtenis.type]!,
+                    id: id, type: gebeurtenis.type, schemaVersion: gebeurtenis.soort.schemaversie,
                     data: try await kluis.versleutel(try gebeurtenis.payloadJSON(), traject: trajectID, eventID: id),
                     metadata: EventMetadata(actor: actor, correlationID: correlatie, contentHash: vingerafdruk), occurredAt: datum.tijdstip))
             }

@@ -33,7 +33,7 @@ public struct TrajectenProjectie: Projection {
     public func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws {
         var nieuw: [String: [(event: RecordedEvent, gebeurtenis: Gebeurtenis, payload: String, datum: Datum)]] = [:]
         var geraakt: [String] = []
-        for event in events where event.streamID.hasPrefix("traject-") {
+        for event in events where TrajectID(stroom: event.streamID) != nil {
             let (gebeurtenis, payload) = try Gebeurtenis.lees(event)
             if nieuw[event.streamID] == nil { geraakt.append(event.streamID) }
             nieuw[event.streamID, default: []].append((event, gebeurtenis, payload, Datum(tijdstip: event.occurredAt)))

@@ -38,13 +38,13 @@ struct HTTPLast {
             let regio = Natie.regio(0)
             let token = try await api.tokens.maak(voor: Lezer(rol: .coordinator, regio: regio), omschrijving: "bench", door: "bench").token
             let inRegio = try await pool.query("SELECT traject_id FROM trajecten WHERE regio = \(regio) LIMIT 500")
-                .map { String(try $0.decode("traject_id", as: String.self).dropFirst("traject-".count)) }
+                .map { TrajectID(stroom: try $0.decode("traject_id", as: String.self))?.pad ?? "" }
             var figuren: [Figuur] = []
 
             voortgang("g. HTTP timeline (wrk, \(verbindingen) connections)")
             let tijdlijn = try await laad(wrk, poort: poort, pad: nil, ids: inRegio, token: token)
             let ruweTijdlijn = try await Meting.doorvoer(werkers: verbindingen, duur: duur) { w, ronde in
-                _ = try await pool.query(Natie.ruweTijdlijn("traject-" + inRegio[(w * 7919 + ronde) % inRegio.count]))
+                _ = try await pool.query(Natie.ruweTijdlijn(TrajectID(pad: inRegio[(w * 7919 + ronde) % inRegio.count])?.stroom ?? ""))
                 return 1
             }
             figuren += paar("tijdlijn", "GET /v1/leerlingen/{id}/tijdlijn", tijdlijn, ruweTijdlijn)

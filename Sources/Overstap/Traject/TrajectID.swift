@@ -1,0 +1,34 @@
+import Foundation
+
+/// A case's identity, in the two forms it is written in: the log's stream id `traject-<uuid>`
+/// (`stroom`; also the key of every read model) and the bare lower-case uuid of paths and JSON
+/// (`pad`). The one place that knows the prefix.
+public struct TrajectID: Hashable, Sendable, CustomStringConvertible {
+    /// `traject-<uuid>`, as the log and the read models hold it.
+    public let stroom: String
+
+    private static let voorvoegsel = "traject-"
+
+    /// The case with this uuid.
+    public init(_ uuid: UUID) { stroom = Self.voorvoegsel + uuid.uuidString.lowercased() }
+
+    /// A stream id of a case (`traject-…`); `nil` for any other stream.
+    public init?(stroom: String) {
+        guard stroom.hasPrefix(Self.voorvoegsel), stroom.count > Self.voorvoegsel.count else { return nil }
+        self.stroom = stroom
+    }
+
+    /// The case named by a path or JSON id: a uuid in any case; `nil` for anything else.
+    public init?(pad: String) {
+        guard let uuid = UUID(uuidString: pad) else { return nil }
+        self.init(uuid)
+    }
+
+    /// The stream id of the case with this uuid (`TrajectID(uuid).stroom`).
+    public static func stroom(_ uuid: UUID) -> String { TrajectID(uuid).stroom }
+
+    /// The id as paths and JSON show it: the stream id without its prefix.
+    public var pad: String { String(stroom.dropFirst(Self.voorvoegsel.count)) }
+
+    public var description: String { stroom }
+}
