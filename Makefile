@@ -16,7 +16,7 @@ HTTP_PORT ?= 8080
 help:
 	@echo "make run         install what is missing, build, start the embedded PostgreSQL, migrate, serve"
 	@echo "make test        install what is missing and run the whole test suite"
-	@echo "make bench       release build, then overstap bench (BENCH_ARGS='--schaal nl' or '--events 10000000 --json')"
+	@echo "make bench       release build, then overstap-bench (BENCH_ARGS='--schaal nl' or '--events 10000000 --json')"
 	@echo "make clean-data  remove the embedded database of make run"
 
 deps:
@@ -69,8 +69,8 @@ test: deps
 # Speed as ratios against raw PostgreSQL in the same run (docs/performance.md). wrk drives figure g.
 bench: deps
 	@$(MAKE) --no-print-directory deps APT_PACKAGES=wrk || echo "no wrk: figure g is skipped"
-	swift build -c release --product overstap
-	$$(swift build -c release --show-bin-path)/overstap bench $(BENCH_ARGS)
+	swift build -c release --product overstap-bench
+	$$(swift build -c release --show-bin-path)/overstap-bench $(BENCH_ARGS)
 
 clean-data:
 	rm -rf .overstap

@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "overstap", targets: ["overstap"]),
+        // Not in the image: benchmarks, for development machines (`make bench`).
+        .executable(name: "overstap-bench", targets: ["overstap-bench"]),
         .library(name: "EventStore", targets: ["EventStore"]),
     ],
     dependencies: [
@@ -44,6 +46,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Starting programs without Foundation's Process (posix_spawn, no inherited descriptors).
+        .systemLibrary(name: "CSpawn"),
+        .target(name: "Proces", dependencies: ["CSpawn"]),
+        // A local PostgreSQL cluster for `make run` and the tests; not part of the driver.
+        .target(name: "PostgresEmbedded", dependencies: ["Proces"]),
         .target(
             name: "EventStore",
             dependencies: [
@@ -81,16 +88,30 @@ let package = Package(
             ],
             resources: [.embedInCode("openapi.json")]
         ),
+        // What both command lines share: the database (DATABASE_URL or embedded), the environment of
+        // the domain commands, one line per failure.
+        .target(
+            name: "OverstapCLI",
+            dependencies: [
+                "Overstap", "OverstapOpslag", "EventStore", "Postgres", "PostgresEmbedded",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "overstap",
             dependencies: [
-                "Overstap",
-                "OverstapOpslag",
-                "OverstapDemo",
-                "OverstapHTTP",
-                "EventStore",
-                "Postgres",
+                "Overstap", "OverstapOpslag", "OverstapDemo", "OverstapHTTP", "OverstapCLI", "EventStore", "Postgres",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "overstap-bench",
+            dependencies: [
+                "Overstap", "OverstapOpslag", "OverstapDemo", "OverstapHTTP", "OverstapCLI", "EventStore", "Postgres", "Proces",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,16 +120,16 @@ let package = Package(
         // Shared by the test targets: a throw-away PostgreSQL and one fresh database per test.
         .target(
             name: "PostgresTesting",
-            dependencies: ["Postgres", "EventStore", "CivilDate"],
+            dependencies: ["Postgres", "PostgresEmbedded", "Proces", "EventStore", "CivilDate"],
             path: "Tests/PostgresTesting"
         ),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "CivilDate", "PostgresTesting"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "PostgresTesting"]),
-        .testTarget(name: "OverstapTests", dependencies: ["Overstap", "OverstapOpslag", "OverstapDemo", "EventStore", "Postgres", "PostgresTesting"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresEmbedded", "Proces", "CivilDate", "PostgresTesting"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "PostgresEmbedded", "PostgresTesting"]),
+        .testTarget(name: "OverstapTests", dependencies: ["Overstap", "OverstapOpslag", "OverstapDemo", "EventStore", "Postgres", "PostgresEmbedded", "Proces", "PostgresTesting"]),
         .testTarget(
             name: "OverstapHTTPTests",
             dependencies: [
-                "OverstapHTTP", "Overstap", "OverstapOpslag", "OverstapDemo", "EventStore", "Postgres", "PostgresTesting",
+                "OverstapHTTP", "Overstap", "OverstapOpslag", "OverstapDemo", "EventStore", "Postgres", "PostgresEmbedded", "PostgresTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import OverstapCLI
 import Overstap
 import OverstapOpslag
 import Postgres
@@ -37,7 +38,7 @@ struct Nightly: AsyncParsableCommand {
     @Option(help: "Check as of this day (YYYY-MM-DD), today or earlier.") var peildatum: String?
 
     func run() async throws {
-        let dag = try overstap.peildatum(peildatum)
+        let dag = try OverstapCLI.peildatum(peildatum)
         guard dag <= Datum.vandaag() else {
             throw CLIFout("peildatum \(dag) lies after today (\(Datum.vandaag()), Europe/Amsterdam): nothing was written. Hint: the nightly job runs for today or a past day")
         }
@@ -132,7 +133,7 @@ struct Tijdlijn: AsyncParsableCommand {
     @Option(help: "Only what had happened by this day.") var peildatum: String?
 
     func run() async throws {
-        let dag = try peildatum.map { try overstap.peildatum($0) }
+        let dag = try peildatum.map { try OverstapCLI.peildatum($0) }
         try await Omgeving.met { omgeving in
             let regels = try await omgeving.overzichten.tijdlijn(traject, tot: dag)
             guard !regels.isEmpty else { throw CLIFout("no timeline for \(traject). Hint: list cases with `overstap risicolijst`") }
@@ -149,7 +150,7 @@ struct RegioOpties: ParsableArguments {
     @Option(help: "As of this day (YYYY-MM-DD); default today in Europe/Amsterdam.") var peildatum: String?
 
     /// The peildatum, parsed.
-    func dag() throws -> Datum { try overstap.peildatum(peildatum) }
+    func dag() throws -> Datum { try OverstapCLI.peildatum(peildatum) }
 }
 
 /// `overstap coaches --regio R`.

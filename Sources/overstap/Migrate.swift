@@ -1,3 +1,4 @@
+import OverstapCLI
 import ArgumentParser
 import EventStore
 import Postgres

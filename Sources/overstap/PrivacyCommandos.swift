@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import OverstapCLI
 import Overstap
 import OverstapOpslag
 import Postgres

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import OverstapCLI
 import Logging
 import Overstap
 import OverstapHTTP
@@ -92,17 +93,6 @@ struct ProjectieDienst: Service {
                     try? await Task.sleep(for: .seconds(5))
                 }
             }
-        }
-    }
-}
-
-enum ServeError: Error, CustomStringConvertible {
-    case notMigrated(pending: Int)
-
-    var description: String {
-        switch self {
-        case .notMigrated(let pending):
-            "the database lacks \(pending) migration(s). Hint: run `overstap migrate` first"
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Overstap
+import OverstapCLI
 import OverstapOpslag
 import Postgres
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OverstapCLI
 import Overstap
 import OverstapHTTP
 import OverstapOpslag

@@ -6,6 +6,8 @@ import Testing
 @testable import OverstapOpslag
 import Postgres
 @testable import OverstapDemo
+import PostgresEmbedded
+import Proces
 
 /// What `ops/` promises: the database roles, and a backup that restores (issue 6).
 @Suite struct OpsTests {
@@ -141,13 +143,13 @@ import Postgres
     }
 }
 
-/// `overstap bench` runs end to end on a tiny nation and keeps its figure names (tools read them).
+/// `overstap-bench` runs end to end on a tiny nation and keeps its figure names (tools read them).
 /// It asserts no speed: figures are measured, reported and compared by people (docs/performance.md).
 @Suite struct BenchRookTest {
     @Test(.timeLimit(.minutes(5))) func theBenchRunsAndNamesItsFigures() async throws {
         let db = try await TestDatabase.make()
         let (status, uitvoer) = try OpsTests.run(
-            [OpsTests.overstap, "bench", "--events", "10000", "--duur", "1", "--json"],
+            [OpsTests.overstap + "-bench", "--events", "10000", "--duur", "1", "--json"],
             env: ["DATABASE_URL": db.url, "OVERSTAP_SQL_DIR": TestDatabase.migrationsDirectory, "LOG_LEVEL": "error"])
         #expect(status == 0, "\(uitvoer)")
         let json = try #require(uitvoer.range(of: "{").map { String(uitvoer[$0.lowerBound...]) })

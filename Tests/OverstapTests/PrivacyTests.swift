@@ -5,6 +5,7 @@ import PostgresTesting
 import Testing
 @testable import OverstapOpslag
 import Postgres
+import PostgresEmbedded
 
 @Suite struct PrivacyTests {
     static let naam = "Zoë Verbruggen-Oosterhout"

@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import Synchronization
 import Postgres
+import PostgresEmbedded
 
 /// A database of its own for one test, so tests running in parallel never see each other's data.
 /// The server is `DATABASE_URL` when set, else a throw-away embedded cluster started once per test

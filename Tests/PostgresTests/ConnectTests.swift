@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import PostgresTesting
 import Testing
+import PostgresEmbedded
 
 @Suite struct ConnectTests {
     @Test(arguments: [

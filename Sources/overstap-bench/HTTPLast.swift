@@ -1,10 +1,12 @@
 import EventStore
 import Foundation
+import OverstapCLI
 import Logging
 import Overstap
 import OverstapHTTP
 import OverstapOpslag
 import Postgres
+import Proces
 
 /// g. Over HTTP through the real server, loaded by `wrk` from another process, against the same
 /// query through libpq at the same concurrency.

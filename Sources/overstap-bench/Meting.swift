@@ -1,4 +1,5 @@
 import Foundation
+import OverstapCLI
 
 /// One figure of the benchmark: our path and its raw PostgreSQL baseline, measured in the same run.
 struct Figuur: Encodable {

@@ -6,13 +6,13 @@ import OverstapOpslag
 import Postgres
 
 /// What the domain commands work with: the store, the cases, the read side and the settings.
-struct Omgeving {
-    let database: Database
-    let trajecten: Trajecten
-    let instellingen: RegioInstellingen
-    let overzichten: Overzichten
+package struct Omgeving {
+    package let database: Database
+    package let trajecten: Trajecten
+    package let instellingen: RegioInstellingen
+    package let overzichten: Overzichten
 
-    var projectie: ProjectionRunner {
+    package var projectie: ProjectionRunner {
         trajecten.projectie(instellingen)
     }
 
@@ -21,7 +21,7 @@ struct Omgeving {
     /// and with one that cannot unwrap the database's data keys (a wrong KEK).
     /// A catch-up that fails is logged and does not stop the command: the read models may trail
     /// the log, and `serve` keeps trying (an event that cannot be applied is set aside, not fatal).
-    static func met<T>(sessie: [String: String] = [:], _ body: (Omgeving) async throws -> T) async throws -> T {
+    package static func met<T>(sessie: [String: String] = [:], _ body: (Omgeving) async throws -> T) async throws -> T {
         let instellingen = try leesInstellingen()
         let sleutelring = try Sleutelring.uitOmgeving()
         let migrator = try Migrator(directory: Migrator.defaultDirectory())
@@ -45,7 +45,7 @@ struct Omgeving {
     }
 
     /// `OVERSTAP_INSTELLINGEN`: a JSON file with per-region thresholds; the defaults otherwise.
-    static func leesInstellingen() throws -> RegioInstellingen {
+    package static func leesInstellingen() throws -> RegioInstellingen {
         guard let pad = ProcessInfo.processInfo.environment["OVERSTAP_INSTELLINGEN"], !pad.isEmpty else {
             return RegioInstellingen()
         }
@@ -59,20 +59,32 @@ struct Omgeving {
 }
 
 /// Who is at the keyboard, for the log and the read register: `OVERSTAP_ACTOR`, else the login.
-var actor: String {
+package var actor: String {
     let env = ProcessInfo.processInfo.environment
     return env["OVERSTAP_ACTOR"] ?? env["USER"].map { "cli:" + $0 } ?? "cli"
 }
 
 /// A one-line failure for the command line.
-struct CLIFout: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+package struct CLIFout: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// Parses a peildatum option; today in Amsterdam when absent.
-func peildatum(_ tekst: String?) throws -> Datum {
+package func peildatum(_ tekst: String?) throws -> Datum {
     guard let tekst else { return .vandaag() }
     guard let datum = Datum(tekst) else { throw CLIFout("'\(tekst)' is not a date. Hint: write YYYY-MM-DD") }
     return datum
+}
+
+/// Why a command cannot work on this database.
+package enum ServeError: Error, CustomStringConvertible {
+    case notMigrated(pending: Int)
+
+    package var description: String {
+        switch self {
+        case .notMigrated(let pending):
+            "the database lacks \(pending) migration(s). Hint: run `overstap migrate` first"
+        }
+    }
 }

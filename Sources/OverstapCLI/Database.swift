@@ -2,21 +2,22 @@ import EventStore
 import Foundation
 import Logging
 import Postgres
+import PostgresEmbedded
 
 /// The database a command works on: `DATABASE_URL`, or the embedded cluster in
 /// `OVERSTAP_DATA_DIR`, which is started for the command and stopped after it.
-struct Database {
-    let pool: PostgresPool
-    let embedded: EmbeddedPostgres?
+package struct Database {
+    package let pool: PostgresPool
+    package let embedded: EmbeddedPostgres?
     /// How `pool` connects; `bench` uses it to reach databases of its own on the same server.
-    let configuration: PostgresConfiguration
+    package let configuration: PostgresConfiguration
 
     /// The database name used inside the embedded cluster.
-    static let embeddedDatabase = "overstap"
+    package static let embeddedDatabase = "overstap"
 
     /// Connects, runs `body`, and always closes the pool and stops an embedded server we started.
     /// `sessie` holds server settings for every connection (the service's timeouts).
-    static func with<T>(role: String? = nil, sessie: [String: String] = [:], _ body: (Database) async throws -> T) async throws -> T {
+    package static func with<T>(role: String? = nil, sessie: [String: String] = [:], _ body: (Database) async throws -> T) async throws -> T {
         let database = try await open(role: role, sessie: sessie)
         do {
             let result = try await body(database)
@@ -58,13 +59,13 @@ struct Database {
 
     /// Another pool on the same database and settings, for work that must not wait behind (or
     /// hold up) the main pool's; the caller closes it.
-    func extraPool(_ grootte: Int, wachttijd: Duration) -> PostgresPool {
+    package func extraPool(_ grootte: Int, wachttijd: Duration) -> PostgresPool {
         PostgresPool(configuration, maximumConnections: grootte, acquireTimeout: wachttijd)
     }
 
     /// The server settings of the service's sessions (docs/configuration.md): no statement, lock
     /// wait or idle transaction can hold a connection for long.
-    static var dienstSessie: [String: String] {
+    package static var dienstSessie: [String: String] {
         let environment = ProcessInfo.processInfo.environment
         return [
             "statement_timeout": environment["OVERSTAP_DB_STATEMENT_TIMEOUT"] ?? "30s",
@@ -73,7 +74,7 @@ struct Database {
         ]
     }
 
-    func close() async {
+    package func close() async {
         await pool.close()
         embedded?.stop()
     }

@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import OverstapCLI
 import Postgres
 
 /// Figures a–c: writing, ours against raw PostgreSQL in a table of the same shape (`bench_raw`:

@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import OverstapCLI
 import Overstap
 import OverstapOpslag
 import Postgres

@@ -5,12 +5,15 @@ import Foundation
 import Overstap
 import OverstapHTTP
 import OverstapOpslag
+import OverstapCLI
 import Postgres
 
-/// `overstap bench`: speed as ratios against raw PostgreSQL measured in the same run, on the same
-/// server (docs/performance.md).
-struct Bench: AsyncParsableCommand {
+/// `overstap-bench`: speed as ratios against raw PostgreSQL measured in the same run, on the same
+/// server (docs/performance.md). Its own executable: it is not built into the image.
+@main
+struct Bench: AsyncParsableCommand, OverstapCommand {
     static let configuration = CommandConfiguration(
+        commandName: "overstap-bench",
         abstract: "Benchmark Overstap against raw PostgreSQL on the same server, in the same run.",
         discussion: """
             Works in two databases of its own (overstap_bench_schrijven, overstap_bench_natie) on the server \
@@ -20,6 +23,9 @@ struct Bench: AsyncParsableCommand {
             (g and h need wrk and curl). Build with \
             `swift build -c release` first; debug builds measure the debugger's code.
             """)
+
+    /// Runs the benchmark; failures become one line on stderr and exit status 1.
+    static func main() async { await voerUit(Self.self, naam: "overstap-bench") }
 
     @Option(help: "standaard (8 regions × 750 cases, a few minutes) or nl (40 regions × 1,500 cases).")
     var schaal = "standaard"
