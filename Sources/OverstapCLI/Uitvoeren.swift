@@ -45,11 +45,23 @@ package func userMessage(for error: Error) -> String {
         return sentence(error.description)
             + " Hint: check DATABASE_URL, or unset it to use the embedded database"
     case let error as PostgresError:
+        if let (wat, hint) = error.sqlState.flatMap({ bekendeFouten[$0] }) { return "\(wat) (\(error.description)). Hint: \(hint)" }
         return error.hint.map { sentence(error.description) + " Hint: " + $0 } ?? error.description
     default:
         return String(describing: error)
     }
 }
+
+/// What an operator can do about the server errors a command meets most (the server's own message
+/// can quote values, so it is never shown; `LOG_LEVEL=debug` does not change that).
+private let bekendeFouten: [String: (String, String)] = [
+    "42501": ("the database login may not do this", "run it with the owner's login (overstap_owner), or see ops/sql/roles.sql"),
+    "42P01": ("the database lacks a table", "run `overstap migrate`"),
+    "42883": ("the database lacks a function", "run `overstap migrate`"),
+    "57014": ("a statement ran too long and was stopped", "try again; OVERSTAP_DB_STATEMENT_TIMEOUT sets the limit"),
+    "55P03": ("another session held a lock too long", "try again"),
+    "53300": ("the server has no connection left", "try again, or raise max_connections"),
+]
 
 /// `text` ending in a full stop or question mark.
 private func sentence(_ text: String) -> String {

@@ -2,8 +2,10 @@ import Foundation
 
 /// An error from PostgreSQL or from talking to it.
 ///
-/// `description` is terse and safe for logs (no query text, no server detail that may hold values);
-/// `debugDescription` is complete, for a developer at a terminal.
+/// `description` is safe for logs by construction: for a server error it holds the SQLSTATE and the
+/// constraint only, never the server's message (which can quote a value: `invalid input syntax for
+/// type uuid: "…"`), detail or query; for a client-side failure libpq's one-line message (hosts,
+/// sockets, no data). `debugDescription` is complete, for a developer at a terminal.
 public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// What kind of failure this is; extensible without breaking callers.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -59,14 +61,14 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         case .server:
             var text = "PostgreSQL error \(sqlState ?? "?????")"
             if let constraint { text += " on \(constraint)" }
-            return text + ": \(message)"
+            return text
         default:
             return message
         }
     }
 
     public var debugDescription: String {
-        var parts = [description]
+        var parts = [code == .server ? description + ": \(message)" : description]
         if let detail { parts.append("detail: \(detail)") }
         if let hint { parts.append("hint: \(hint)") }
         if let query { parts.append("query: \(query)") }

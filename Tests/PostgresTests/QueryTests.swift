@@ -53,6 +53,12 @@ import Testing
         #expect(error.debugDescription.contains("Sam"))  // the detail, for a developer
         let syntax = try await #require(throws: PostgresError.self) { try await db.pool.query("SELEC 1") }
         #expect(syntax.sqlState == "42601")
+        // The server's primary message can quote a value too: it stays out of the description.
+        let cast = try await #require(throws: PostgresError.self) {
+            try await db.pool.query("SELECT \("Sam de Vries")::uuid")
+        }
+        #expect(cast.sqlState == "22P02" && cast.message.contains("Sam de Vries"))
+        #expect(cast.description == "PostgreSQL error 22P02" && cast.debugDescription.contains("Sam de Vries"))
     }
 
     @Test func copyInLoadsRowsWithTabsNewlinesBackslashesAndNulls() async throws {
