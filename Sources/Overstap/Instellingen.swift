@@ -21,6 +21,8 @@ public struct Instellingen: Codable, Equatable, Sendable {
     public var stagebezoekIntervalMetSignaal = 14
     /// An evaluatiegesprek is expected this many weeks after the start.
     public var evaluatieNaWeken = 13
+    /// Afbouw is expected this many weeks after the start, once an evaluatiegesprek took place.
+    public var afbouwNaWeken = 26
     /// A signal open this many days needs attention.
     public var signaalOpenDagen = 14
     /// An overdracht is expected this many weeks after afbouw started.
@@ -57,6 +59,7 @@ public struct Instellingen: Codable, Equatable, Sendable {
         try read(.stagebezoekInterval, into: &stagebezoekInterval)
         try read(.stagebezoekIntervalMetSignaal, into: &stagebezoekIntervalMetSignaal)
         try read(.evaluatieNaWeken, into: &evaluatieNaWeken)
+        try read(.afbouwNaWeken, into: &afbouwNaWeken)
         try read(.signaalOpenDagen, into: &signaalOpenDagen)
         try read(.overdrachtNaAfbouwWeken, into: &overdrachtNaAfbouwWeken)
         try read(.laatGeregistreerdNaDagen, into: &laatGeregistreerdNaDagen)

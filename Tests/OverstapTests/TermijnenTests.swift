@@ -1,3 +1,4 @@
+import Foundation
 @testable import Overstap
 import Testing
 @testable import OverstapOpslag
@@ -55,5 +56,33 @@ import Testing
         let status = zaak.traject(op: "2026-02-01").afbouwstatus(op: Voorbeeld.d("2026-02-01"), instellingen: Instellingen())
         #expect(status.volgendeStap == .mboAanmelding)
         #expect(status.verlooptOp == Voorbeeld.d("2026-02-02"))
+    }
+
+    /// The phase carries its day, and the later phase wins whatever order events were recorded in.
+    @Test func thePhaseCarriesItsDayAndTheLaterPhaseWins() {
+        let zaak = Voorbeeld.aangemeld(op: "2026-01-15")
+            .en(.gestart(.init(instelling: "X", opleiding: "Y")), op: "2026-09-01")
+        #expect(zaak.traject(op: "2026-08-31").faseStand == .aangemeld(op: Voorbeeld.d("2026-01-15")))
+        #expect(zaak.traject(op: "2026-09-01").faseStand == .gestart(op: Voorbeeld.d("2026-09-01")))
+        // Recorded first, dated later: still afgesloten.
+        let gesloten = Voorbeeld.aangemeld(op: "2026-01-15")
+            .en(.afgesloten(.init(reden: .verhuisd)), op: "2026-10-01")
+            .en(.gestart(.init(instelling: "X", opleiding: "Y")), op: "2026-09-01")
+        #expect(gesloten.traject.faseStand == .afgesloten(op: Voorbeeld.d("2026-10-01")))
+        #expect(gesloten.traject.fase == .afgesloten && gesloten.traject.faseSinds == Voorbeeld.d("2026-10-01"))
+    }
+
+    /// Afbouw after the start is a setting (`afbouwNaWeken`, 26 by default), not a constant.
+    @Test func afbouwIsDueAfterTheWeeksTheSettingsSay() {
+        let zaak = Voorbeeld.aangemeld(op: "2026-01-15")
+            .en(.gestart(.init(instelling: "X", opleiding: "Y")), op: "2026-09-01")
+            .en(.evaluatiegesprek(.init(uitkomst: .doorgaan)), op: "2026-11-30")
+        let dag = Voorbeeld.d("2026-12-01")
+        #expect(zaak.traject.afbouwstatus(op: dag, instellingen: Instellingen()).verlooptOp == Voorbeeld.d("2026-09-01").plus(weken: 26))
+        var korter = Instellingen()
+        korter.afbouwNaWeken = 20
+        let status = zaak.traject.afbouwstatus(op: dag, instellingen: korter)
+        #expect(status.volgendeStap == .afbouw && status.verlooptOp == Voorbeeld.d("2026-09-01").plus(weken: 20))
+        #expect(try! JSONDecoder().decode(Instellingen.self, from: Data(#"{"afbouwNaWeken": 30}"#.utf8)).afbouwNaWeken == 30)
     }
 }

@@ -18,7 +18,8 @@ public struct Afbouwstatus: Equatable, Sendable {
 extension Traject {
     /// The afbouw status on `peildatum` (fold the traject from the events up to that day).
     public func afbouwstatus(op peildatum: Datum, instellingen i: Instellingen) -> Afbouwstatus {
-        let stap: (VolgendeStap, Datum)? = switch fase {
+        let stand = faseStand
+        let stap: (VolgendeStap, Datum)? = switch stand {
         case .aangemeld:
             if coach == nil { (.coachToewijzen, aangemeldOp.plus(dagen: i.geenCoachNaDagen)) }
             else if welkomstgesprekOp == nil { (.welkomstgesprek, aangemeldOp.plus(dagen: i.geenWelkomstgesprekNaDagen)) }
@@ -26,19 +27,19 @@ extension Traject {
             else { (.start, verwachteStartdatum.plus(dagen: i.startOnbevestigdNaDagen)) }
         case .noShow:
             (.plaatsing, verwachteStartdatum.plaatsingUiterlijk)
-        case .gestart:
-            if laatsteEvaluatie.map({ $0 >= gestartOp! }) ?? false {
-                (.afbouw, gestartOp!.plus(weken: 26))
+        case .gestart(let op):
+            if laatsteEvaluatie.map({ $0 >= op }) ?? false {
+                (.afbouw, op.plus(weken: i.afbouwNaWeken))
             } else {
-                (.evaluatiegesprek, gestartOp!.plus(weken: i.evaluatieNaWeken))
+                (.evaluatiegesprek, op.plus(weken: i.evaluatieNaWeken))
             }
-        case .afbouw:
-            (.overdrachtZorgteam, afbouwSinds!.plus(weken: i.overdrachtNaAfbouwWeken))
+        case .afbouw(let sinds):
+            (.overdrachtZorgteam, sinds.plus(weken: i.overdrachtNaAfbouwWeken))
         case .overgedragen, .afgesloten:
             nil
         }
         return Afbouwstatus(
-            fase: fase, sinds: faseSinds, volgendeStap: stap?.0, verlooptOp: stap?.1,
+            fase: stand.fase, sinds: stand.sinds, volgendeStap: stap?.0, verlooptOp: stap?.1,
             teLaat: stap.map { peildatum >= $0.1 } ?? false)
     }
 }

@@ -123,30 +123,54 @@ public struct Traject: Equatable, Sendable {
         }
     }
 
-    /// The phase: afgesloten, overgedragen, afbouw, gestart, no_show or aangemeld.
-    public var fase: Fase {
-        if afgeslotenOp != nil { return .afgesloten }
-        if overgedragenOp != nil { return .overgedragen }
-        if afbouwSinds != nil { return .afbouw }
-        if gestartOp != nil { return .gestart }
-        if noShow != nil { return .noShow }
-        return .aangemeld
+    /// The phase with the day it began, from the dates folded in; the later phase wins (afgesloten,
+    /// overgedragen, afbouw, gestart, no_show, aangemeld), whatever order events were recorded in.
+    public var faseStand: FaseStand {
+        if let afgeslotenOp { return .afgesloten(op: afgeslotenOp) }
+        if let overgedragenOp { return .overgedragen(op: overgedragenOp) }
+        if let afbouwSinds { return .afbouw(sinds: afbouwSinds) }
+        if let gestartOp { return .gestart(op: gestartOp) }
+        if noShow != nil, let noShowOp { return .noShow(sinds: noShowOp) }
+        return .aangemeld(op: aangemeldOp)
     }
 
+    /// The phase.
+    public var fase: Fase { faseStand.fase }
+
     /// Since when the case is in its phase.
-    public var faseSinds: Datum {
-        switch fase {
-        case .afgesloten: afgeslotenOp!
-        case .overgedragen: overgedragenOp!
-        case .afbouw: afbouwSinds!
-        case .gestart: gestartOp!
-        case .noShow: noShowOp!
-        case .aangemeld: aangemeldOp
-        }
-    }
+    public var faseSinds: Datum { faseStand.sinds }
 
     /// Whether a coach still carries the case (for coach loads): assigned, not handed over or closed.
     public var isActiefVoorCoach: Bool { coach != nil && overgedragenOp == nil && afgeslotenOp == nil }
+}
+
+/// A phase together with the day it began: no phase without its date.
+public enum FaseStand: Equatable, Sendable {
+    case aangemeld(op: Datum)
+    case noShow(sinds: Datum)
+    case gestart(op: Datum)
+    case afbouw(sinds: Datum)
+    case overgedragen(op: Datum)
+    case afgesloten(op: Datum)
+
+    /// The phase without its day.
+    public var fase: Fase {
+        switch self {
+        case .aangemeld: .aangemeld
+        case .noShow: .noShow
+        case .gestart: .gestart
+        case .afbouw: .afbouw
+        case .overgedragen: .overgedragen
+        case .afgesloten: .afgesloten
+        }
+    }
+
+    /// The day the phase began.
+    public var sinds: Datum {
+        switch self {
+        case .aangemeld(let dag), .noShow(let dag), .gestart(let dag), .afbouw(let dag), .overgedragen(let dag), .afgesloten(let dag): dag
+        }
+    }
 }
 
 /// One no-show flag: a kind in a school year.
