@@ -62,15 +62,18 @@ extension OverstapAPI {
         }
         let gebeurtenis = try Gebeurtenis.decode(type: type, payload: gegevens)
         let verwacht = try verwachteVersie(request)
-        guard let traject = try await trajecten.laad(id).traject else { throw TrajectFout.onbekendTraject }
-        guard try context.ingelogd.magRegistreren(gebeurtenis.soort, op: traject) else {
-            throw Probleem.geenToegang("u mag '\(type)' niet vastleggen bij dit traject")
-        }
+        let lezer = try context.ingelogd
         let eventID: UUID
         if let clientID { eventID = clientID } else { eventID = try await afgeleid("gebeurtenis", herhaalsleutel(request, context, nil)) ?? UUID() }
+        // One load: the access check and the decide step see the same state.
         let resultaat = try await trajecten.registreer(
             [(gebeurtenis, datum)], in: id, door: context.actor, vandaag: vandaag(),
-            verwachteVersie: verwacht, eventIDs: [eventID])
+            verwachteVersie: verwacht, eventIDs: [eventID]) { traject in
+                guard let traject else { throw TrajectFout.onbekendTraject }
+                guard lezer.magRegistreren(gebeurtenis.soort, op: traject) else {
+                    throw Probleem.geenToegang("u mag '\(type)' niet vastleggen bij dit traject")
+                }
+            }
         return try JSON.response(
             Vastgelegd(id: try uuid(context), gebeurtenisId: eventID, versie: resultaat.streamVersion), status: .created,
             headers: [.eTag: etag(resultaat.streamVersion)])

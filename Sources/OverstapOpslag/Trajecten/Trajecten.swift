@@ -65,10 +65,15 @@ public struct Trajecten: Sendable {
     /// writer got in between (every round one writer wins, so this always makes progress), and
     /// throws `teDrukBezet` when it lost every round. With `eventIDs`
     /// a retry of a batch already stored returns the original result and writes nothing.
+    ///
+    /// The case is read and folded once per attempt: `toegang` (the caller's access check) sees
+    /// that state first (`nil`: no such case) and may throw to refuse; the decide step then folds
+    /// each new event onto it.
     @discardableResult
     public func registreer(
         _ nieuw: [(Gebeurtenis, Datum)], in trajectID: String, door actor: String, vandaag: Datum = .vandaag(),
-        verwachteVersie: Int64? = nil, eventIDs: [UUID]? = nil, correlatie: UUID? = nil
+        verwachteVersie: Int64? = nil, eventIDs: [UUID]? = nil, correlatie: UUID? = nil,
+        toegang: (Traject?) throws -> Void = { _ in }
     ) async throws -> AppendResult {
         let ids = eventIDs ?? nieuw.map { _ in UUID() }
         precondition(ids.count == nieuw.count, "one event id per event")
@@ -83,6 +88,9 @@ public struct Trajecten: Sendable {
         }
         for attempt in 1...pogingen {
             let stored = try await gebeurtenissen(trajectID)
+            var geschiedenis = stored.map { ($0.1, $0.2) }
+            var traject = Traject.herleid(id: trajectID, uit: geschiedenis)
+            try toegang(traject)
             if let eerder = try Self.eerder(ids, nieuw, in: stored) {
                 guard zip(eerder.events, try await vingerafdrukken()).allSatisfy({ $0.metadata.contentHash == nil || $0.metadata.contentHash == $1 })
                 else { throw TrajectFout.andereHerhaling }
@@ -93,12 +101,18 @@ public struct Trajecten: Sendable {
                 throw TrajectFout.versieConflict(verwacht: verwachteVersie, actueel: versie)
             }
             // Each new event is decided on the case including the ones before it in the batch,
-            // folded in date order like any reader would.
-            var geschiedenis = stored.map { ($0.1, $0.2) }
+            // folded in date order like any reader would: onto the state when it is dated on or
+            // after everything in it, else from the start.
             var events: [NewEvent] = []
             for (gebeurtenis, datum) in nieuw {
-                try Traject.beslis(gebeurtenis, op: datum, traject: Traject.herleid(id: trajectID, uit: geschiedenis), vandaag: vandaag)
+                try Traject.beslis(gebeurtenis, op: datum, traject: traject, vandaag: vandaag)
                 geschiedenis.append((gebeurtenis, datum))
+                if var huidig = traject, datum >= huidig.laatsteGebeurtenisOp {
+                    huidig.verwerk(gebeurtenis, op: datum)
+                    traject = huidig
+                } else {
+                    traject = Traject.herleid(id: trajectID, uit: geschiedenis)
+                }
             }
             for (((gebeurtenis, datum), id), vingerafdruk) in zip(zip(nieuw, ids), try await vingerafdrukken()) {
                 events.append(NewEvent(
