@@ -19,7 +19,7 @@ extension OverstapAPI {
                 // Read when scraped, so the figure is the database's, whichever instance set events aside.
                 if let aantal = try? await quarantaine() { Gauge(label: "overstap_projectie_quarantaine").record(aantal) }
                 var tekst: [UInt8] = []
-                Self.metrieken.emit(into: &tekst)
+                metrieken.emit(into: &tekst)
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(bytes: tekst)))
             },

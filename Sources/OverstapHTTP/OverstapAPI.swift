@@ -26,6 +26,9 @@ public struct OverstapAPI: Sendable {
     public let projectie: ProjectionRunner
     /// Today in Amsterdam; fixed in tests.
     public let vandaag: @Sendable () -> Datum
+    /// What `/metrics` shows: the registry the process bootstrapped swift-metrics with
+    /// (`Metrieken.start()`, in `main`), where Hummingbird's request counters report too.
+    public let metrieken: PrometheusCollectorRegistry
 
     /// The version in the `API-Version` header; the major version is the `/v1` in paths.
     public static let versie = "1.0.0"
@@ -34,10 +37,11 @@ public struct OverstapAPI: Sendable {
     /// `lijsten` and token checks, `/ready` and `/metrics` use `beheer` (both default to the
     /// store's pool; `serve` gives each its own, so that a burst of lists never starves a write).
     public init(
-        trajecten: Trajecten, instellingen: RegioInstellingen, lijsten: PostgresPool? = nil, beheer: PostgresPool? = nil,
-        vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
+        trajecten: Trajecten, instellingen: RegioInstellingen, metrieken: PrometheusCollectorRegistry,
+        lijsten: PostgresPool? = nil, beheer: PostgresPool? = nil, vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
     ) {
         self.trajecten = trajecten
+        self.metrieken = metrieken
         self.overzichten = Overzichten(pool: lijsten ?? trajecten.store.pool, instellingen: instellingen)
         self.tijdlijnen = Overzichten(pool: trajecten.store.pool, instellingen: instellingen)
         self.beheer = beheer ?? trajecten.store.pool
@@ -45,14 +49,6 @@ public struct OverstapAPI: Sendable {
         self.projectie = trajecten.projectie(instellingen)
         self.vandaag = vandaag
     }
-
-    /// Where `/metrics` reads from. The first use makes it the process's metrics backend, which
-    /// Hummingbird's request counters and timers report to (swift-metrics allows one, once).
-    public static let metrieken: PrometheusCollectorRegistry = {
-        let register = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: register))
-        return register
-    }()
 
     var pool: PostgresPool { trajecten.store.pool }
     var dossier: Dossier { Dossier(trajecten: trajecten) }
@@ -62,7 +58,6 @@ public struct OverstapAPI: Sendable {
 
     /// The router with its middleware.
     public func router() -> Router<APIContext> {
-        _ = Self.metrieken  // the backend must be in place before the first request is counted
         let router = Router(context: APIContext.self)
         router.add(middleware: VerzoekMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -127,5 +122,16 @@ struct Route: Sendable {
         self.rollen = rollen
         self.registreertLezing = registreertLezing
         self.handler = handler
+    }
+}
+
+/// The process's metrics backend.
+public enum Metrieken {
+    /// Makes a Prometheus registry the process's swift-metrics backend and returns it, for
+    /// `OverstapAPI(metrieken:)`. swift-metrics allows this once per process: call it in `main`.
+    public static func start() -> PrometheusCollectorRegistry {
+        let register = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: register))
+        return register
     }
 }

@@ -79,7 +79,8 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
             let lijsten = PostgresPool(natiePool.configuration, maximumConnections: 4, acquireTimeout: .seconds(10))
             let beheer = PostgresPool(natiePool.configuration, maximumConnections: 2, acquireTimeout: .seconds(2))
             defer { Task { await lijsten.close(); await beheer.close() } }
-            let api = OverstapAPI(trajecten: trajecten, instellingen: natie.instellingen, lijsten: lijsten, beheer: beheer,
+            let api = OverstapAPI(trajecten: trajecten, instellingen: natie.instellingen, metrieken: Metrieken.start(),
+                                  lijsten: lijsten, beheer: beheer,
                                   vandaag: { Natie.peildatum })
             figuren += try await HTTPLast(api: api, duur: duur, voortgang: voortgang).figuren(ids)
             await natiePool.close()

@@ -37,7 +37,8 @@ struct Serve: AsyncParsableCommand {
             let lijsten = omgeving.database.extraPool(
                 environment["OVERSTAP_DB_LIJSTEN_POOL_SIZE"].flatMap(Int.init) ?? 4, wachttijd: .seconds(10))
             let beheer = omgeving.database.extraPool(2, wachttijd: .seconds(2))
-            let api = OverstapAPI(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen, lijsten: lijsten, beheer: beheer)
+            let api = OverstapAPI(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen, metrieken: Metrieken.start(),
+                                  lijsten: lijsten, beheer: beheer)
             let idle = environment["OVERSTAP_HTTP_IDLE_TIMEOUT"].flatMap(Int.init) ?? 30
             let app = api.application(host: host, port: port, logger: logger, idleTimeout: .seconds(idle)) { channel in
                 logger.info("overstap is serving; stop with Ctrl-C or SIGTERM", metadata: [

@@ -27,7 +27,7 @@ struct APITest: Sendable {
         let db = try await TestDatabase.make()
         let trajecten = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: .test), pogingen: pogingen)
         let api = OverstapAPI(
-            trajecten: trajecten, instellingen: RegioInstellingen(),
+            trajecten: trajecten, instellingen: RegioInstellingen(), metrieken: metrieken,
             lijsten: lijsten.map { PostgresPool(db.configuration, maximumConnections: $0) },
             beheer: beheer.map { PostgresPool(db.configuration, maximumConnections: $0, acquireTimeout: .seconds(2)) },
             vandaag: { vandaag })
@@ -106,3 +106,6 @@ extension Sleutelring {
     /// A fixed key for tests (never used outside them).
     static let test = try! Sleutelring(actief: .init(base64: Data(repeating: 9, count: 32).base64EncodedString(), waar: "test"))
 }
+
+/// The test process's metrics backend, made once (swift-metrics allows one per process).
+let metrieken = Metrieken.start()
