@@ -75,14 +75,16 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
             figuren.append(try await natie.nacht())
             // The running service applies the night's flags as they come; here we do it before the HTTP load.
             try await trajecten.projectie(natie.instellingen).catchUp()
-            // Pools as `serve` sets them up: lists and token checks / `/ready` apart from the writes.
-            let lijsten = PostgresPool(natiePool.configuration, maximumConnections: 4, acquireTimeout: .seconds(10))
-            let beheer = PostgresPool(natiePool.configuration, maximumConnections: 2, acquireTimeout: .seconds(2))
-            defer { Task { await lijsten.close(); await beheer.close() } }
-            let api = OverstapAPI(trajecten: trajecten, instellingen: natie.instellingen, metrieken: Metrieken.start(),
-                                  lijsten: lijsten, beheer: beheer,
-                                  vandaag: { Natie.peildatum })
-            figuren += try await HTTPLast(api: api, duur: duur, voortgang: voortgang).figuren(ids)
+            // The service as `serve` composes it: lists and token checks / `/ready` apart from the writes.
+            let dienst = Dienst(trajecten: trajecten, instellingen: natie.instellingen, metrieken: Metrieken.start(),
+                                vandaag: { Natie.peildatum })
+            do {
+                figuren += try await HTTPLast(dienst: dienst, duur: duur, voortgang: voortgang).figuren(ids)
+            } catch {
+                await dienst.sluit()
+                throw error
+            }
+            await dienst.sluit()
             await natiePool.close()
             if !behoud {
                 for naam in ["overstap_bench_schrijven", "overstap_bench_natie"] {

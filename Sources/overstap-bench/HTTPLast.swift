@@ -11,7 +11,8 @@ import Proces
 /// g. Over HTTP through the real server, loaded by `wrk` from another process, against the same
 /// query through libpq at the same concurrency.
 struct HTTPLast {
-    let api: OverstapAPI
+    let dienst: Dienst
+    var api: OverstapAPI { dienst.api }
     let duur: Duration
     let verbindingen = 8
     let voortgang: @Sendable (String) -> Void
@@ -28,12 +29,20 @@ struct HTTPLast {
             voortgang("g. skipped: wrk is not installed (apt-get install wrk)")
             return []
         }
-        var logger = Logger(label: "overstap.bench")
-        logger.logLevel = .critical  // the server is cancelled at the end, which Hummingbird logs as errors
+        let logger = {
+            var logger = Logger(label: "overstap.bench")
+            logger.logLevel = .critical  // the server is cancelled at the end, which Hummingbird logs as errors
+            return logger
+        }()
         let (poorten, melding) = AsyncStream.makeStream(of: Int.self)
-        let app = api.application(host: "127.0.0.1", port: 0, logger: logger) { melding.yield($0.localAddress?.port ?? 0) }
+        let dienst = self.dienst
         return try await withThrowingTaskGroup(of: Void.self, returning: [Figuur].self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            group.addTask {
+                // The server alone: the measured lists read a read model that holds still.
+                try await dienst.draai(host: "127.0.0.1", port: 0, logger: logger, projectie: false) {
+                    melding.yield($0.localAddress?.port ?? 0)
+                }
+            }
             defer { group.cancelAll() }
             var iterator = poorten.makeAsyncIterator()
             guard let poort = await iterator.next() else { return [] }

@@ -33,30 +33,23 @@ struct Serve: AsyncParsableCommand {
                 logger.warning("serving with a database role that can change or delete events (owner or superuser); use the application login (ops/sql/roles.sql)",
                                metadata: ["db.role": "\(who)"])
             }
-            // Bulkheads: lists queue among themselves; token checks and /ready never queue behind either.
-            let lijsten = omgeving.database.extraPool(
-                environment["OVERSTAP_DB_LIJSTEN_POOL_SIZE"].flatMap(Int.init) ?? 4, wachttijd: .seconds(10))
-            let beheer = omgeving.database.extraPool(2, wachttijd: .seconds(2))
-            let api = OverstapAPI(trajecten: omgeving.trajecten, instellingen: omgeving.instellingen, metrieken: Metrieken.start(),
-                                  lijsten: lijsten, beheer: beheer)
+            let dienst = Dienst(
+                trajecten: omgeving.trajecten, instellingen: omgeving.instellingen, metrieken: Metrieken.start(),
+                lijsten: environment["OVERSTAP_DB_LIJSTEN_POOL_SIZE"].flatMap(Int.init) ?? 4, beheer: 2)
             let idle = environment["OVERSTAP_HTTP_IDLE_TIMEOUT"].flatMap(Int.init) ?? 30
-            let app = api.application(host: host, port: port, logger: logger, idleTimeout: .seconds(idle)) { channel in
+            let services = dienst.services(host: host, port: port, logger: logger, idleTimeout: .seconds(idle)) { channel in
                 logger.info("overstap is serving; stop with Ctrl-C or SIGTERM", metadata: [
                     "http.address": "\(channel.localAddress?.description ?? "?")", "db.role": "\(who)",
                 ])
             }
-            let group = ServiceGroup(
-                services: [app, ProjectieDienst(runner: omgeving.projectie)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             do {
                 try await group.run()
             } catch {
-                await lijsten.close()
-                await beheer.close()
+                await dienst.sluit()
                 throw error
             }
-            await lijsten.close()
-            await beheer.close()
+            await dienst.sluit()
             logger.info("stopped")
         }
     }
@@ -73,27 +66,5 @@ extension Serve {
                 OR has_table_privilege('events', 'UPDATE, DELETE, TRUNCATE') AS kan
             """
         ).first?.decode("kan") ?? true
-    }
-}
-
-/// Keeps the read models current while the service runs; stops on graceful shutdown. A database
-/// failure (a restart, say) is logged and retried after a pause instead of ending the service.
-struct ProjectieDienst: Service {
-    let runner: ProjectionRunner
-    let logger = Logger(label: "overstap.projectie")
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await runner.run()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("projection stopped; retrying in 5 s", metadata: ["fout": "\(type(of: error))"])
-                    try? await Task.sleep(for: .seconds(5))
-                }
-            }
-        }
     }
 }
