@@ -33,6 +33,43 @@ import PostgresEmbedded
         await pool.close()
     }
 
+    /// Waiters that time out, are cancelled, or get a connection at their deadline: no slot and no
+    /// connection is lost (after the storm both slots serve at once), and no timer outlives a wait.
+    @Test func timeoutsAndCancellationsAtTheDeadlineLoseNoConnection() async throws {
+        let db = try await TestDatabase.make(migrated: false)
+        let pool = PostgresPool(db.configuration, maximumConnections: 2, acquireTimeout: .milliseconds(15))
+        let uitkomsten = Locked([String: Int]())
+        await withTaskGroup(of: Void.self) { group in
+            for n in 0..<120 {
+                let taak = Task {
+                    do {
+                        try await pool.query("SELECT pg_sleep(0.01)")
+                        uitkomsten.withLock { $0["ok", default: 0] += 1 }
+                    } catch let error as PostgresError where error.code == .poolTimeout {
+                        uitkomsten.withLock { $0["timeout", default: 0] += 1 }
+                    } catch {
+                        uitkomsten.withLock { $0["cancelled", default: 0] += 1 }
+                    }
+                }
+                group.addTask {
+                    if n % 3 == 0 {  // a third are cancelled at about their deadline
+                        try? await Task.sleep(for: .milliseconds(14))
+                        taak.cancel()
+                    }
+                    await taak.value
+                }
+            }
+        }
+        let gezien = uitkomsten.withLock { $0 }
+        #expect(gezien.values.reduce(0, +) == 120)
+        #expect(gezien["ok", default: 0] > 0 && gezien["timeout", default: 0] > 0, "\(gezien)")
+        // Both slots still serve, at the same time (a lost slot would time out here).
+        async let een: PostgresRows = pool.query("SELECT pg_sleep(0.005)")
+        async let twee: PostgresRows = pool.query("SELECT pg_sleep(0.005)")
+        _ = try await (een, twee)
+        await pool.close()
+    }
+
     @Test func aConnectionLeftInsideATransactionIsNotReused() async throws {
         let db = try await TestDatabase.make(migrated: false, maximumConnections: 1)
         let first: Int = try await db.pool.withConnection { connection in
