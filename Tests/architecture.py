@@ -4,7 +4,8 @@
 Reads `swift package describe --type json` and every target's sources, and fails when:
 - the domain (`Overstap`) depends on anything but `CivilDate`, or imports a module that is not
   Foundation or CivilDate (no database, no I/O layer, no logging);
-- a target imports a module its declaration in Package.swift does not name (`@_exported` too);
+- a target imports a module its declaration in Package.swift does not name (`@_exported` too), or
+  declares a dependency none of its sources imports (a stale one quietly allows the wrong code);
 - `OverstapHTTP` runs SQL itself (a query call or a SQL keyword at the start of a string);
 - a generic layer (`Postgres`, `EventStore`, `CivilDate`) depends on an Overstap target.
 """
@@ -24,7 +25,8 @@ GENERIC = {"Postgres", "EventStore", "CivilDate", "CLibPQ"}
 def imports(path):
     found = set()
     for file in (ROOT / path).rglob("*.swift"):
-        for match in re.finditer(r"^\s*(?:@testable\s+|@_exported\s+)?import\s+(?:struct\s+|enum\s+|class\s+)?(\w+)",
+        for match in re.finditer(r"^\s*(?:@\w+\s+)*(?:(?:public|package|internal|private|fileprivate)\s+)?import\s+"
+                                 r"(?:struct\s+|enum\s+|class\s+|func\s+|protocol\s+)?(\w+)",
                                  file.read_text(), re.M):
             found.add((match.group(1), file.relative_to(ROOT)))
         if "@_exported" in file.read_text():
@@ -41,7 +43,10 @@ def main():
         if target.get("type") == "system-target":
             continue
         declared = set(target.get("target_dependencies") or []) | set(target.get("product_dependencies") or [])
-        for module, file in sorted(imports(target["path"])):
+        found = imports(target["path"])
+        for unused in sorted(declared - {module for module, _ in found}):
+            failures.append(f"target {name} declares {unused}, which none of its sources imports")
+        for module, file in sorted(found):
             if module == "@_exported":
                 failures.append(f"{file}: @_exported import (say what a target uses in Package.swift)")
             elif module not in declared | SYSTEM | {name}:
@@ -54,7 +59,8 @@ def main():
             failures.append(f"the generic layer {name} depends on {sorted(declared)}")
     for file in sorted((ROOT / "Sources/OverstapHTTP").rglob("*.swift")):
         text = file.read_text()
-        if re.search(r"\.query\(|\"\"\"\s*\n\s*(SELECT|INSERT|UPDATE|DELETE)\b|\"(SELECT|INSERT|UPDATE|DELETE) ", text):
+        if re.search(r"\.query\(|\.copyIn\(|unsafeSQL:|\"\"\"\s*\n\s*(SELECT|INSERT|UPDATE|DELETE|WITH|COPY)\b"
+                     r"|\"(SELECT|INSERT|UPDATE|DELETE|WITH|COPY) ", text):
             failures.append(f"{file.relative_to(ROOT)}: SQL in the HTTP layer")
     for line in failures:
         print("architecture: " + line)

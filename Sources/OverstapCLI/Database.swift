@@ -57,12 +57,6 @@ package struct Database {
         return Database(pool: PostgresPool(configuration, maximumConnections: poolSize), embedded: cluster, configuration: configuration)
     }
 
-    /// Another pool on the same database and settings, for work that must not wait behind (or
-    /// hold up) the main pool's; the caller closes it.
-    package func extraPool(_ grootte: Int, wachttijd: Duration) -> PostgresPool {
-        PostgresPool(configuration, maximumConnections: grootte, acquireTimeout: wachttijd)
-    }
-
     /// The server settings of the service's sessions (docs/configuration.md): no statement, lock
     /// wait or idle transaction can hold a connection for long.
     package static var dienstSessie: [String: String] {

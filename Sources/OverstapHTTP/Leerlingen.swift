@@ -29,7 +29,7 @@ extension OverstapAPI {
         let gegevens = try invoer.object("gegevens")
         let clientID = try invoer.uuid("gebeurtenisId")
         try invoer.klaar()
-        let gebeurtenis = try Gebeurtenis.decode(type: "aanmelding", payload: gegevens)
+        let gebeurtenis = try Gebeurtenis.decode(type: GebeurtenisType.aanmelding.rawValue, payload: gegevens)
         guard case .aanmelding(let aanmelding) = gebeurtenis, try context.ingelogd.magAanmelden(aanmelding) else {
             throw Probleem.geenToegang("u mag alleen leerlingen van uw eigen school of regio aanmelden")
         }
@@ -63,8 +63,10 @@ extension OverstapAPI {
         let gebeurtenis = try Gebeurtenis.decode(type: type, payload: gegevens)
         let verwacht = try verwachteVersie(request)
         let lezer = try context.ingelogd
+        // A bad Idempotency-Key is a 400 after the 404 and the 403, as the case decides those.
+        let herhaling = Result { try herhaalsleutel(request, context, nil) }
         let eventID: UUID
-        if let clientID { eventID = clientID } else { eventID = try await afgeleid("gebeurtenis", herhaalsleutel(request, context, nil)) ?? UUID() }
+        if let clientID { eventID = clientID } else { eventID = try await afgeleid("gebeurtenis", try? herhaling.get()) ?? UUID() }
         // One load: the access check and the decide step see the same state.
         let resultaat = try await trajecten.registreer(
             [(gebeurtenis, datum)], in: id, door: context.actor, vandaag: vandaag(),
@@ -73,6 +75,7 @@ extension OverstapAPI {
                 guard lezer.magRegistreren(gebeurtenis.soort, op: traject) else {
                     throw Probleem.geenToegang("u mag '\(type)' niet vastleggen bij dit traject")
                 }
+                if case .failure(let fout) = herhaling { throw fout }
             }
         return try JSON.response(
             Vastgelegd(id: try uuid(context), gebeurtenisId: eventID, versie: resultaat.streamVersion), status: .created,

@@ -7,6 +7,7 @@ import Logging
 import Metrics
 import Overstap
 import Prometheus
+import Synchronization
 import OverstapOpslag
 import Postgres
 
@@ -27,7 +28,7 @@ public struct OverstapAPI: Sendable {
     /// Today in Amsterdam; fixed in tests.
     public let vandaag: @Sendable () -> Datum
     /// What `/metrics` shows: the registry the process bootstrapped swift-metrics with
-    /// (`Metrieken.start()`, in `main`), where Hummingbird's request counters report too.
+    /// (`Metrieken.start()`, called by the executables), where Hummingbird's request counters report too.
     public let metrieken: PrometheusCollectorRegistry
 
     /// The version in the `API-Version` header; the major version is the `/v1` in paths.
@@ -127,11 +128,18 @@ struct Route: Sendable {
 
 /// The process's metrics backend.
 public enum Metrieken {
+    private static let register = Mutex<PrometheusCollectorRegistry?>(nil)
+
     /// Makes a Prometheus registry the process's swift-metrics backend and returns it, for
-    /// `OverstapAPI(metrieken:)`. swift-metrics allows this once per process: call it in `main`.
+    /// `OverstapAPI(metrieken:)`; the executables call it when they start serving. swift-metrics
+    /// allows one bootstrap per process, so a second call returns the same registry.
     public static func start() -> PrometheusCollectorRegistry {
-        let register = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: register))
-        return register
+        register.withLock { bestaand in
+            if let bestaand { return bestaand }
+            let nieuw = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: nieuw))
+            bestaand = nieuw
+            return nieuw
+        }
     }
 }

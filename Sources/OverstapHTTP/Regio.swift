@@ -60,7 +60,8 @@ extension OverstapAPI {
         let lezer = try context.ingelogd
         guard formaat != .json else {
             var deze = pagina.van(lijst.map(RisicoWeergave.init), request)
-            let ids = deze.resultaten.map { TrajectID(pad: $0.id)?.stroom ?? $0.id }
+            let stroomVan = Dictionary(lijst.map { (padID($0.trajectID), $0.trajectID) }, uniquingKeysWith: { eerste, _ in eerste })
+            let ids = deze.resultaten.map { stroomVan[$0.id] ?? $0.id }
             let namen = try await namen(ids, voor: lezer, context)
             for (index, id) in zip(deze.resultaten.indices, ids) { deze.resultaten[index].naam = namen[id] }
             var antwoord = try JSON.response(deze)

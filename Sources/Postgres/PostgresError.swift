@@ -2,8 +2,8 @@ import Foundation
 
 /// An error from PostgreSQL or from talking to it.
 ///
-/// `description` is safe for logs by construction: for a server error it holds the SQLSTATE and the
-/// constraint only, never the server's message (which can quote a value: `invalid input syntax for
+/// `description` is safe for logs by construction: for an error the server reported (it has a
+/// SQLSTATE) it holds the SQLSTATE and the constraint only, never the server's message (which can quote a value: `invalid input syntax for
 /// type uuid: "…"`), detail or query; for a client-side failure libpq's one-line message (hosts,
 /// sockets, no data). `debugDescription` is complete, for a developer at a terminal.
 public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -57,18 +57,16 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
     }
 
     public var description: String {
-        switch code {
-        case .server:
-            var text = "PostgreSQL error \(sqlState ?? "?????")"
-            if let constraint { text += " on \(constraint)" }
-            return text
-        default:
-            return message
-        }
+        // The server's own errors (they carry a SQLSTATE, whatever the connection's state) show
+        // their state only; libpq's client-side messages show as they are.
+        guard let sqlState else { return message }
+        var text = "PostgreSQL error \(sqlState)"
+        if let constraint { text += " on \(constraint)" }
+        return text
     }
 
     public var debugDescription: String {
-        var parts = [code == .server ? description + ": \(message)" : description]
+        var parts = [sqlState != nil ? description + ": \(message)" : description]
         if let detail { parts.append("detail: \(detail)") }
         if let hint { parts.append("hint: \(hint)") }
         if let query { parts.append("query: \(query)") }

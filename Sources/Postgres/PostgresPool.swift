@@ -120,6 +120,7 @@ public actor PostgresPool {
                 do { try await Task.sleep(for: acquireTimeout) } catch { return .fout(error) }
                 return .verlopen
             }
+            let verlopen = PostgresError(code: .poolTimeout, message: "no database connection became free within \(acquireTimeout)")
             var lease: Lease?
             var fout: Error?
             for try await uitkomst in group {
@@ -128,8 +129,11 @@ public actor PostgresPool {
                     lease = gekregen
                     group.cancelAll()  // the deadline
                 case .verlopen:
-                    failWaiter(id, PostgresError(
-                        code: .poolTimeout, message: "no database connection became free within \(acquireTimeout)"))
+                    // Fail the waiter if it waits; cancel it if it has not yet joined the line (it
+                    // then leaves at once). A connection handed over first still arrives as `.lease`.
+                    fout = verlopen
+                    failWaiter(id, verlopen)
+                    group.cancelAll()
                 case .fout(let error):
                     fout = fout ?? error
                     group.cancelAll()  // cancelled: stop waiting too (a connection that still arrives is used)

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import OverstapCLI
 import Overstap
-import OverstapHTTP
 import OverstapOpslag
 
 /// `overstap token create|list|revoke`: bearer tokens of the HTTP API.

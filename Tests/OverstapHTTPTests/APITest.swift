@@ -50,6 +50,7 @@ struct APITest: Sendable {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 // Without the projection: a test brings the read models up to date where it means to.
+                defer { melding.finish() }  // a server that never binds ends the wait for its port
                 try await dienst.draai(host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout, projectie: false) {
                     melding.yield($0.localAddress?.port ?? 0)
                 }

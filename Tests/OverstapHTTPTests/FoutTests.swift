@@ -54,6 +54,25 @@ import OverstapOpslag
         }
     }
 
+    /// On a write the case decides first: unknown is 404, someone else's is 403, and only then is a
+    /// malformed Idempotency-Key a 400 (the order before the access check moved into the write).
+    @Test func theCaseDecidesBeforeABadIdempotencyKey() async throws {
+        try await APITest.met { t in
+            let coordinator = try await t.coordinator()
+            let anders = try await t.coordinator("Fryslan")
+            let id = try await t.meldAan(door: coordinator)
+            let body: [String: Any] = ["type": "contactmoment", "datum": "2026-02-01", "gegevens": ["vorm": "app"]]
+            let slecht = [("Idempotency-Key", "a b")]
+            let onbekend = try await coordinator.post("/v1/leerlingen/\(UUID().uuidString.lowercased())/gebeurtenissen", json: body, headers: slecht)
+            #expect(onbekend.status == 404, "\(onbekend.tekst)")
+            let vreemd = try await anders.post("/v1/leerlingen/\(id)/gebeurtenissen", json: body, headers: slecht)
+            #expect(vreemd.status == 403, "\(vreemd.tekst)")
+            let eigen = try await coordinator.post("/v1/leerlingen/\(id)/gebeurtenissen", json: body, headers: slecht)
+            #expect(eigen.status == 400 && eigen.tekst.contains("Idempotency-Key"), "\(eigen.tekst)")
+            #expect(try await t.aantal() == 1)
+        }
+    }
+
     @Test func unknownCasesRoutesAndParametersAreProblemsToo() async throws {
         try await APITest.met { t in
             let coordinator = try await t.coordinator()

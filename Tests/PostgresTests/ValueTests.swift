@@ -29,6 +29,9 @@ import Testing
         #expect(PostgresDate(year: 2025, month: 2, day: 29) == nil)
         #expect(PostgresDate(year: 2028, month: 2, day: 29) != nil)
         #expect(PostgresDate(postgresText: "2026-13-01") == nil)
+        for vreemd in ["2026-+1-05", "+026-01-05", "2026-01--5", "2026-1-05", "２０２６-01-05"] {
+            #expect(PostgresDate(postgresText: vreemd) == nil, "\(vreemd)")  // digits only, no signs
+        }
         #expect(PostgresDate(postgresText: "2026-10-01")?.description == "2026-10-01")
         #expect(PostgresDate(daysSinceEpoch: 0).description == "1970-01-01")
     }
