@@ -26,10 +26,23 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     deinit {
-        // Owners close explicitly; a pool that is dropped with idle connections relies on this.
-        // Nothing else can hold the connection now, so touching the handle here is safe.
+        // Owners close explicitly (a pool closes the idle ones it is dropped with). A connection
+        // dropped open is a leak in its owner: debug builds stop here; release builds still free
+        // it. Nothing else can hold the connection now, so touching the handle here is safe.
+        assert(isClosed, "a PostgresConnection was dropped open: close it, or return it to its pool")
         if !isClosed { PQfinish(handle) }
         if let cancelHandle { PQfreeCancel(cancelHandle) }
+    }
+
+    /// Closes at once, for an owner that is itself going away (a pool's `deinit`, which cannot
+    /// wait); the connection must be idle.
+    func closeNow() {
+        queue.sync {
+            if !isClosed {
+                PQfinish(handle)
+                isClosed = true
+            }
+        }
     }
 
     /// Opens a connection; a bad URL, an unreachable server or a failed login throws

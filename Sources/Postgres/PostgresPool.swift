@@ -36,6 +36,12 @@ public actor PostgresPool {
         self.logger = logger
     }
 
+    deinit {
+        // Dropped without `close()`: its idle connections are its to close. (Connections in use
+        // keep the pool alive until they come back.)
+        for connection in idle { connection.closeNow() }
+    }
+
     /// Runs `body` with a connection of its own, returned to the pool afterwards. A connection
     /// left broken or inside a transaction is closed instead of being reused.
     public nonisolated func withConnection<T: Sendable>(

@@ -26,8 +26,10 @@ struct APITest: Sendable {
     ) async throws -> T {
         let db = try await TestDatabase.make()
         let trajecten = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: .test), pogingen: pogingen)
+        // Lists wait up to 30 s for a connection here, not 10 as in `serve`: the whole suite runs
+        // at once on two cores, and the load tests measure order, not the deadline.
         let dienst = Dienst(trajecten: trajecten, instellingen: RegioInstellingen(), metrieken: metrieken,
-                            lijsten: lijsten, beheer: beheer, vandaag: { vandaag })
+                            lijsten: lijsten, beheer: beheer, lijstWachttijd: .seconds(30), vandaag: { vandaag })
         var logger = Logger(label: "overstap.test")
         // Cancelling the server at the end of a test makes Hummingbird log its shutdown as errors.
         logger.logLevel = .critical
