@@ -17,9 +17,10 @@ public actor PostgresPool {
     private struct Waiter {
         let id: Int
         let continuation: CheckedContinuation<Lease, Error>
+        let timeout: Task<Void, Never>
     }
 
-    private enum Lease: Sendable {
+    private enum Lease {
         case connection(PostgresConnection)
         case openSlot  // the caller may open a new connection; the slot is already counted
     }
@@ -75,6 +76,7 @@ public actor PostgresPool {
     public func close() async {
         isClosed = true
         for waiter in waiters {
+            waiter.timeout.cancel()
             waiter.continuation.resume(throwing: PostgresError(code: .poolClosed, message: "connection pool is closed"))
         }
         waiters = []
@@ -115,53 +117,16 @@ public actor PostgresPool {
         }
         let id = nextWaiterID
         nextWaiterID += 1
-        // The wait and its deadline race in one task group (no timer outlives the call). The actor
-        // decides who wins: a timeout fails the waiter only while it still waits, so a connection
-        // handed over at the last moment is used, never lost.
-        return try await withThrowingTaskGroup(of: Wachten.self) { group in
-            group.addTask {
-                do { return .lease(try await self.wacht(id)) } catch { return .fout(error) }
-            }
-            group.addTask { [acquireTimeout] in
-                do { try await Task.sleep(for: acquireTimeout) } catch { return .fout(error) }
-                return .verlopen
-            }
-            let verlopen = PostgresError(code: .poolTimeout, message: "no database connection became free within \(acquireTimeout)")
-            var lease: Lease?
-            var fout: Error?
-            for try await uitkomst in group {
-                switch uitkomst {
-                case .lease(let gekregen):
-                    lease = gekregen
-                    group.cancelAll()  // the deadline
-                case .verlopen:
-                    // Fail the waiter if it waits; cancel it if it has not yet joined the line (it
-                    // then leaves at once). A connection handed over first still arrives as `.lease`.
-                    fout = verlopen
-                    failWaiter(id, verlopen)
-                    group.cancelAll()
-                case .fout(let error):
-                    fout = fout ?? error
-                    group.cancelAll()  // cancelled: stop waiting too (a connection that still arrives is used)
-                }
-            }
-            guard let lease else { throw fout ?? CancellationError() }
-            return lease
-        }
-    }
-
-    /// How one side of the race for a connection ended.
-    private enum Wachten: Sendable {
-        case lease(Lease)
-        case verlopen
-        case fout(any Error)
-    }
-
-    /// Waits in line for a connection; cancelling the wait fails it (unless one arrived first).
-    private func wacht(_ id: Int) async throws -> Lease {
-        try await withTaskCancellationHandler {
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                waiters.append(Waiter(id: id, continuation: continuation))
+                let timeout = Task { [acquireTimeout] in
+                    try? await Task.sleep(for: acquireTimeout)
+                    guard !Task.isCancelled else { return }
+                    self.failWaiter(id, PostgresError(
+                        code: .poolTimeout,
+                        message: "no database connection became free within \(acquireTimeout)"))
+                }
+                waiters.append(Waiter(id: id, continuation: continuation, timeout: timeout))
             }
         } onCancel: {
             Task { await self.failWaiter(id, CancellationError()) }
@@ -170,7 +135,9 @@ public actor PostgresPool {
 
     private func failWaiter(_ id: Int, _ error: Error) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        waiters.remove(at: index).continuation.resume(throwing: error)
+        let waiter = waiters.remove(at: index)
+        waiter.timeout.cancel()
+        waiter.continuation.resume(throwing: error)
     }
 
     /// Takes a connection back; returns false when the caller must close it.
@@ -189,7 +156,9 @@ public actor PostgresPool {
             return false
         }
         if !waiters.isEmpty {
-            waiters.removeFirst().continuation.resume(returning: .connection(connection))
+            let waiter = waiters.removeFirst()
+            waiter.timeout.cancel()
+            waiter.continuation.resume(returning: .connection(connection))
         } else {
             idle.append(connection)
         }
@@ -199,7 +168,9 @@ public actor PostgresPool {
     private func slotFreed() {
         opened -= 1
         guard !isClosed, opened < maximumConnections, !waiters.isEmpty else { return }
+        let waiter = waiters.removeFirst()
+        waiter.timeout.cancel()
         opened += 1
-        waiters.removeFirst().continuation.resume(returning: .openSlot)
+        waiter.continuation.resume(returning: .openSlot)
     }
 }

@@ -34,7 +34,7 @@ import PostgresEmbedded
     }
 
     /// Waiters that time out, are cancelled, or get a connection at their deadline: no slot and no
-    /// connection is lost (after the storm both slots serve at once), and no timer outlives a wait.
+    /// connection is lost (after the storm both slots serve at once).
     @Test func timeoutsAndCancellationsAtTheDeadlineLoseNoConnection() async throws {
         let db = try await TestDatabase.make(migrated: false)
         let pool = PostgresPool(db.configuration, maximumConnections: 2, acquireTimeout: .milliseconds(15))
