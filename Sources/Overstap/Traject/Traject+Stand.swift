@@ -12,7 +12,7 @@ extension Traject {
         s.schrijf(id); s.schrijf(regio); s.schrijf(vsoSchool); s.schrijf(aangemeldOp); s.schrijf(verwachteStartdatum)
         s.schrijf(beoogdeOpleiding); s.schrijf(coach); s.schrijf(coachSinds); s.schrijf(toestemmingen)
         s.schrijf(welkomstgesprekOp); s.schrijf(mboAanmeldingOp); s.schrijf(intakeOp); s.schrijf(gestartOp)
-        s.schrijf(noShow); s.schrijf(noShowOp); s.schrijf(gesignaleerd); s.schrijf(laatsteContact); s.schrijf(stage)
+        s.schrijf(noShow); s.schrijf(gesignaleerd); s.schrijf(laatsteContact); s.schrijf(stage)
         s.schrijf(stageSinds); s.schrijf(laatsteStagebezoek); s.schrijf(openSignalen); s.schrijf(laatsteEvaluatie)
         s.schrijf(afbouwSinds); s.schrijf(overgedragenOp); s.schrijf(afgeslotenOp); s.schrijf(afsluitreden)
         s.schrijf(vergetenOp); s.schrijf(laatsteGebeurtenisOp)
@@ -26,7 +26,7 @@ extension Traject {
         verwachteStartdatum = try l.lees(); beoogdeOpleiding = try l.lees(); coach = try l.lees()
         coachSinds = try l.lees(); toestemmingen = try l.lees(); welkomstgesprekOp = try l.lees()
         mboAanmeldingOp = try l.lees(); intakeOp = try l.lees(); gestartOp = try l.lees(); noShow = try l.lees()
-        noShowOp = try l.lees(); gesignaleerd = try l.lees(); laatsteContact = try l.lees(); stage = try l.lees()
+        gesignaleerd = try l.lees(); laatsteContact = try l.lees(); stage = try l.lees()
         stageSinds = try l.lees(); laatsteStagebezoek = try l.lees(); openSignalen = try l.lees()
         laatsteEvaluatie = try l.lees(); afbouwSinds = try l.lees(); overgedragenOp = try l.lees()
         afgeslotenOp = try l.lees(); afsluitreden = try l.lees(); vergetenOp = try l.lees(); laatsteGebeurtenisOp = try l.lees()
@@ -170,6 +170,11 @@ extension Opleiding: StandWaarde {
 extension NoShowGesignaleerd: StandWaarde {
     func schrijf(naar s: inout StandSchrijver) { s.schrijf(peildatum); s.schrijf(schooljaar); s.schrijf(soort) }
     init(uit l: inout StandLezer) throws { self.init(peildatum: try l.lees(), schooljaar: try l.lees(), soort: try l.lees()) }
+}
+
+extension NoShowStand: StandWaarde {
+    func schrijf(naar s: inout StandSchrijver) { s.schrijf(melding); s.schrijf(op) }
+    init(uit l: inout StandLezer) throws { self.init(melding: try l.lees(), op: try l.lees()) }
 }
 
 extension NoShowSleutel: StandWaarde {

@@ -8,7 +8,7 @@ public enum Fase: String, Codable, Sendable, CaseIterable {
 public struct Traject: Equatable, Sendable {
     /// The shape of the stored snapshot; raise it when a stored property changes, and snapshots of
     /// another shape are folded from the timeline again instead of decoded.
-    public static let standVersie = 1
+    public static let standVersie = 2  // 2: the no-show flag and its day are one value
 
     /// The case's id (its stream).
     public let id: String
@@ -25,9 +25,9 @@ public struct Traject: Equatable, Sendable {
     public internal(set) var mboAanmeldingOp: Datum?
     public internal(set) var intakeOp: Datum?
     public internal(set) var gestartOp: Datum?
-    /// The last no-show flag, while no `gestart` followed it.
-    public internal(set) var noShow: NoShowGesignaleerd?
-    public internal(set) var noShowOp: Datum?
+    /// The last no-show flag and the day it was written, while no `gestart` followed it: one
+    /// value, so a flag never lacks its day.
+    public internal(set) var noShow: NoShowStand?
     /// Every no-show flag ever written, so the nightly job writes each once.
     public internal(set) var gesignaleerd: Set<NoShowSleutel> = []
     public internal(set) var laatsteContact: Datum?
@@ -93,12 +93,10 @@ public struct Traject: Equatable, Sendable {
         case .gestart:
             gestartOp = gestartOp ?? datum
             noShow = nil
-            noShowOp = nil
         case .noShowGesignaleerd(let flag):
             gesignaleerd.insert(NoShowSleutel(schooljaar: flag.schooljaar, soort: flag.soort))
             if gestartOp == nil {
-                noShow = flag
-                noShowOp = datum
+                noShow = NoShowStand(melding: flag, op: datum)
             }
         case .contactmoment: laatsteContact = max(laatsteContact ?? datum, datum)
         case .stageGestart(let s):
@@ -130,7 +128,7 @@ public struct Traject: Equatable, Sendable {
         if let overgedragenOp { return .overgedragen(op: overgedragenOp) }
         if let afbouwSinds { return .afbouw(sinds: afbouwSinds) }
         if let gestartOp { return .gestart(op: gestartOp) }
-        if noShow != nil, let noShowOp { return .noShow(sinds: noShowOp) }
+        if let noShow { return .noShow(sinds: noShow.op) }
         return .aangemeld(op: aangemeldOp)
     }
 
@@ -171,6 +169,14 @@ public enum FaseStand: Equatable, Sendable {
         case .aangemeld(let dag), .noShow(let dag), .gestart(let dag), .afbouw(let dag), .overgedragen(let dag), .afgesloten(let dag): dag
         }
     }
+}
+
+/// The no-show flag a case carries, with the day it was written.
+public struct NoShowStand: Equatable, Sendable {
+    /// The flag.
+    public var melding: NoShowGesignaleerd
+    /// The day it was written.
+    public var op: Datum
 }
 
 /// One no-show flag: a kind in a school year.
