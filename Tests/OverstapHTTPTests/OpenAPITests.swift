@@ -56,6 +56,16 @@ import Testing
         }
     }
 
+    /// The types a client may post are the catalogue's, minus those Overstap records itself.
+    @Test func theDocumentedEventTypesAreTheCataloguesThatClientsMayRecord() throws {
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let verzoek = try #require(schemas["GebeurtenisVerzoek"] as? [String: Any])
+        let type = try #require((verzoek["properties"] as? [String: Any])?["type"] as? [String: Any])
+        let gedocumenteerd = Set(try #require(type["enum"] as? [String]))
+        let catalogus = Set(GebeurtenisType.allCases.filter { !Lezer.systeemtypen.contains($0) }.map(\.rawValue))
+        #expect(gedocumenteerd == catalogus)
+    }
+
     @Test func everyProblemStatusARouteCanGiveIsDocumented() {
         let paden = document["paths"] as? [String: [String: [String: Any]]] ?? [:]
         let antwoorden = paden.values.flatMap(\.values).flatMap { ($0["responses"] as? [String: Any] ?? [:]).keys }

@@ -85,4 +85,22 @@ import Testing
         #expect(status.volgendeStap == .afbouw && status.verlooptOp == Voorbeeld.d("2026-09-01").plus(weken: 20))
         #expect(try! JSONDecoder().decode(Instellingen.self, from: Data(#"{"afbouwNaWeken": 30}"#.utf8)).afbouwNaWeken == 30)
     }
+
+    /// The write path folds each new event onto the state when it is dated on or after it, and
+    /// refolds otherwise (`Trajecten.registreer`): for every prefix of a year with a late-recorded
+    /// event, that equals folding everything in date order.
+    @Test func foldingOntoTheStateEqualsFoldingEverything() {
+        let gebeurtenissen = Voorbeeld.samsJaar  // holds an mbo_aanmelding recorded after a later-dated event
+        var traject: Traject?
+        for lengte in 1...gebeurtenissen.count {
+            let (gebeurtenis, datum) = gebeurtenissen[lengte - 1]
+            if var huidig = traject, datum >= huidig.laatsteGebeurtenisOp {
+                huidig.verwerk(gebeurtenis, op: datum)
+                traject = huidig
+            } else {
+                traject = Traject.herleid(id: "t1", uit: Array(gebeurtenissen.prefix(lengte)))
+            }
+            #expect(traject == Traject.herleid(id: "t1", uit: Array(gebeurtenissen.prefix(lengte))), "after \(lengte) events")
+        }
+    }
 }
