@@ -60,10 +60,8 @@ extension OverstapAPI {
         let lezer = try context.ingelogd
         guard formaat != .json else {
             var deze = pagina.van(lijst.map(RisicoWeergave.init), request)
-            let stroomVan = Dictionary(lijst.map { (padID($0.trajectID), $0.trajectID) }, uniquingKeysWith: { eerste, _ in eerste })
-            let ids = deze.resultaten.map { stroomVan[$0.id] ?? $0.id }
-            let namen = try await namen(ids, voor: lezer, context)
-            for (index, id) in zip(deze.resultaten.indices, ids) { deze.resultaten[index].naam = namen[id] }
+            let namen = try await namen(deze.resultaten.map(\.trajectID), voor: lezer, context)
+            for index in deze.resultaten.indices { deze.resultaten[index].naam = namen[deze.resultaten[index].trajectID] }
             var antwoord = try JSON.response(deze)
             antwoord.headers[.vary] = "Accept"  // one URL, three representations
             return antwoord

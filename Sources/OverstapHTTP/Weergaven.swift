@@ -111,9 +111,14 @@ struct RisicoWeergave: Encodable {
     var redenen: [Risicoreden]
     /// For the overstaptafel, when the student's consent allows it (the read is registered).
     var naam: String?
+    /// The stored case id (`traject-…`), to look the name up by; not sent.
+    let trajectID: String
+
+    private enum CodingKeys: String, CodingKey { case id, vsoSchool, coach, fase, redenen, naam }
 
     init(_ r: RisicoRegel) {
         id = padID(r.trajectID)
+        trajectID = r.trajectID
         (vsoSchool, coach, fase, redenen) = (r.vsoSchool, r.coach, r.fase, r.redenen)
     }
 }

@@ -87,20 +87,17 @@ import Testing
     }
 
     /// The write path folds each new event onto the state when it is dated on or after it, and
-    /// refolds otherwise (`Trajecten.registreer`): for every prefix of a year with a late-recorded
-    /// event, that equals folding everything in date order.
+    /// refolds otherwise (`Traject.verder`): for every prefix of a year with a late-recorded event,
+    /// that equals folding everything in date order.
     @Test func foldingOntoTheStateEqualsFoldingEverything() {
-        let gebeurtenissen = Voorbeeld.samsJaar  // holds an mbo_aanmelding recorded after a later-dated event
+        // Sam's year, then a coach assignment recorded late: dated before the one in force, it must
+        // not replace it.
+        let gebeurtenissen = Voorbeeld.samsJaar + [(.coachToegewezen(.init(coach: "coach-laat")), Voorbeeld.d("2026-02-01"))]
         var traject: Traject?
         for lengte in 1...gebeurtenissen.count {
-            let (gebeurtenis, datum) = gebeurtenissen[lengte - 1]
-            if var huidig = traject, datum >= huidig.laatsteGebeurtenisOp {
-                huidig.verwerk(gebeurtenis, op: datum)
-                traject = huidig
-            } else {
-                traject = Traject.herleid(id: "t1", uit: Array(gebeurtenissen.prefix(lengte)))
-            }
-            #expect(traject == Traject.herleid(id: "t1", uit: Array(gebeurtenissen.prefix(lengte))), "after \(lengte) events")
+            let geschiedenis = Array(gebeurtenissen.prefix(lengte))
+            traject = Traject.verder(traject, id: "t1", geschiedenis: geschiedenis)
+            #expect(traject == Traject.herleid(id: "t1", uit: geschiedenis), "after \(lengte) events")
         }
     }
 }

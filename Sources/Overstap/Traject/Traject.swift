@@ -74,6 +74,18 @@ public struct Traject: Equatable, Sendable {
         return traject
     }
 
+    /// The state after one more event, as `herleid` would fold `geschiedenis` (every event so far,
+    /// this one last): folded onto `traject` when dated on or after everything in it, else folded
+    /// anew from `geschiedenis` (an event recorded late takes its place by date). The write path
+    /// decides each event of a batch on this.
+    public static func verder(_ traject: Traject?, id: String, geschiedenis: [(Gebeurtenis, Datum)]) -> Traject? {
+        guard var huidig = traject, let (gebeurtenis, datum) = geschiedenis.last, datum >= huidig.laatsteGebeurtenisOp else {
+            return herleid(id: id, uit: geschiedenis)
+        }
+        huidig.verwerk(gebeurtenis, op: datum)
+        return huidig
+    }
+
     /// Folds one event in.
     public mutating func verwerk(_ gebeurtenis: Gebeurtenis, op datum: Datum) {
         laatsteGebeurtenisOp = max(laatsteGebeurtenisOp, datum)

@@ -101,18 +101,12 @@ public struct Trajecten: Sendable {
                 throw TrajectFout.versieConflict(verwacht: verwachteVersie, actueel: versie)
             }
             // Each new event is decided on the case including the ones before it in the batch,
-            // folded in date order like any reader would: onto the state when it is dated on or
-            // after everything in it, else from the start.
+            // folded in date order like any reader would (`Traject.verder`).
             var events: [NewEvent] = []
             for (gebeurtenis, datum) in nieuw {
                 try Traject.beslis(gebeurtenis, op: datum, traject: traject, vandaag: vandaag)
                 geschiedenis.append((gebeurtenis, datum))
-                if var huidig = traject, datum >= huidig.laatsteGebeurtenisOp {
-                    huidig.verwerk(gebeurtenis, op: datum)
-                    traject = huidig
-                } else {
-                    traject = Traject.herleid(id: trajectID, uit: geschiedenis)
-                }
+                traject = Traject.verder(traject, id: trajectID, geschiedenis: geschiedenis)
             }
             for (((gebeurtenis, datum), id), vingerafdruk) in zip(zip(nieuw, ids), try await vingerafdrukken()) {
                 events.append(NewEvent(
