@@ -19,11 +19,11 @@ public struct DemoRegio: Sendable {
 
     /// Loads the region; returns the case ids.
     @discardableResult
-    public func laad(in trajecten: Trajecten, voortgang: (@Sendable (Int) -> Void)? = nil) async throws -> [String] {
+    public func laad(in trajecten: Trajecten, voortgang: (@Sendable (Int) -> Void)? = nil) async throws -> [TrajectID] {
         var random = SplitMix64(seed: seed ^ UInt64(truncatingIfNeeded: regio.hashValueStable))
-        var ids: [String] = []
+        var ids: [TrajectID] = []
         for nummer in 0..<leerlingen {
-            let id = TrajectID.stroom(random.uuid())
+            let id = TrajectID(random.uuid())
             let gebeurtenissen = leerling(nummer, &random)
             let eventIDs = gebeurtenissen.map { _ in random.uuid() }
             try await trajecten.registreer(gebeurtenissen, in: id, door: "demo", vandaag: einde, eventIDs: eventIDs)

@@ -39,7 +39,7 @@ extension OverstapAPI {
         let eventID: UUID
         if let clientID { eventID = clientID } else { eventID = try await afgeleid("gebeurtenis", herhaling) ?? UUID() }
         let resultaat = try await trajecten.registreer(
-            [(gebeurtenis, datum)], in: TrajectID.stroom(traject), door: context.actor, vandaag: vandaag(),
+            [(gebeurtenis, datum)], in: TrajectID(traject), door: context.actor, vandaag: vandaag(),
             eventIDs: [eventID], correlatie: nil)
         return try JSON.response(
             Vastgelegd(id: traject, gebeurtenisId: eventID, versie: resultaat.streamVersion), status: .created,
@@ -163,7 +163,7 @@ extension OverstapAPI {
 
     /// The case now and as of `peildatum`, and its version; 404 when absent (or not yet
     /// registered on `peildatum`), 403 when this reader may not see it.
-    private func lees(_ id: String, _ context: APIContext, peildatum: Datum?) async throws -> (nu: Traject, toen: Traject, versie: Int64) {
+    private func lees(_ id: TrajectID, _ context: APIContext, peildatum: Datum?) async throws -> (nu: Traject, toen: Traject, versie: Int64) {
         let gebeurtenissen = try await trajecten.gebeurtenissen(id)
         guard let nu = Traject.herleid(id: id, uit: gebeurtenissen.map { ($0.1, $0.2) }) else { throw TrajectFout.onbekendTraject }
         guard nu.isToegankelijk(voor: try context.ingelogd) else {
@@ -183,7 +183,7 @@ extension OverstapAPI {
         return id
     }
 
-    private func trajectID(_ context: APIContext) throws -> String { TrajectID(try uuid(context)).stroom }
+    private func trajectID(_ context: APIContext) throws -> TrajectID { TrajectID(try uuid(context)) }
 
     /// `If-Match: "7"` → 7; absent → no check; anything else (`"+7"`, `W/"7"`, `*`) is a 400:
     /// only the exact tag the API sent matches.

@@ -70,9 +70,8 @@ extension OverstapAPI {
         let namen = try await namen(lijst.map(\.trajectID), voor: lezer, context)
         let kop = RisicoRegel.kolommen + (lezer.rol == .overstaptafel ? ["naam"] : [])
         let rijen = lijst.map { regel in
-            var cellen = regel.cellen
-            cellen[0] = padID(regel.trajectID)  // the id as the API's paths show it
-            return cellen + (lezer.rol == .overstaptafel ? [namen[regel.trajectID] ?? ""] : [])
+            // The id as the API's paths show it.
+            [regel.trajectID.pad] + regel.cellen.dropFirst() + (lezer.rol == .overstaptafel ? [namen[regel.trajectID] ?? ""] : [])
         }
         let naam = "risicolijst-\(regio)-\(peildatum)"
         return switch formaat {
@@ -88,9 +87,9 @@ extension OverstapAPI {
     /// The names the overstaptafel may see on its list (DESIGN §6, docs/zichtbaarheid.md): of the
     /// cases among `ids` whose consent allows it now (also on a list of a past peildatum), each
     /// read registered before it is sent. Nobody else gets names on a list (they open the case).
-    private func namen(_ ids: [String], voor lezer: Lezer, _ context: APIContext) async throws -> [String: String] {
+    private func namen(_ ids: [TrajectID], voor lezer: Lezer, _ context: APIContext) async throws -> [TrajectID: String] {
         guard lezer.rol == .overstaptafel else { return [:] }
-        var namen: [String: String] = [:]
+        var namen: [TrajectID: String] = [:]
         for id in ids {
             guard let nu = try await trajecten.laad(id).traject, nu.inzicht(voor: lezer) != .geen else { continue }
             namen[id] = try await dossier.persoonsgegevens(id, wie: context.actor, via: "GET /v1/risicolijst")?.naam

@@ -92,7 +92,7 @@ struct TrajectRegel: Encodable {
     var teLaat: Bool
 
     init(_ t: Traject, _ s: Afbouwstatus) {
-        id = padID(t.id)
+        id = t.id.pad
         vsoSchool = t.vsoSchool
         coach = t.coach
         fase = s.fase
@@ -111,20 +111,17 @@ struct RisicoWeergave: Encodable {
     var redenen: [Risicoreden]
     /// For the overstaptafel, when the student's consent allows it (the read is registered).
     var naam: String?
-    /// The stored case id (`traject-…`), to look the name up by; not sent.
-    let trajectID: String
+    /// The case, to look the name up by; not sent.
+    let trajectID: TrajectID
 
     private enum CodingKeys: String, CodingKey { case id, vsoSchool, coach, fase, redenen, naam }
 
     init(_ r: RisicoRegel) {
-        id = padID(r.trajectID)
+        id = r.trajectID.pad
         trajectID = r.trajectID
         (vsoSchool, coach, fase, redenen) = (r.vsoSchool, r.coach, r.fase, r.redenen)
     }
 }
-
-/// The id of a case as paths and JSON show it: its stream id without `traject-`.
-func padID(_ streamID: String) -> String { TrajectID(stroom: streamID)?.pad ?? streamID }
 
 extension UUID {
     /// Lower case, as ids appear in paths and JSON.

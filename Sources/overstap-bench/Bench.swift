@@ -79,7 +79,7 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
             let dienst = Dienst(trajecten: trajecten, instellingen: natie.instellingen, metrieken: Metrieken.start(),
                                 vandaag: { Natie.peildatum })
             do {
-                figuren += try await HTTPLast(dienst: dienst, duur: duur, voortgang: voortgang).figuren(ids)
+                figuren += try await HTTPLast(dienst: dienst, duur: duur, voortgang: voortgang).figuren()
             } catch {
                 await dienst.sluit()
                 throw error

@@ -24,7 +24,7 @@ struct HTTPLast {
             .map { "\($0)/wrk" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    func figuren(_ ids: [String]) async throws -> [Figuur] {
+    func figuren() async throws -> [Figuur] {
         guard let wrk = Self.wrk else {
             voortgang("g. skipped: wrk is not installed (apt-get install wrk)")
             return []
@@ -49,13 +49,13 @@ struct HTTPLast {
             let regio = Natie.regio(0)
             let token = try await api.tokens.maak(voor: Lezer(rol: .coordinator, regio: regio), omschrijving: "bench", door: "bench").token
             let inRegio = try await pool.query("SELECT traject_id FROM trajecten WHERE regio = \(regio) LIMIT 500")
-                .map { TrajectID(stroom: try $0.decode("traject_id", as: String.self))?.pad ?? "" }
+                .map { try $0.decode("traject_id", as: TrajectID.self) }
             var figuren: [Figuur] = []
 
             voortgang("g. HTTP timeline (wrk, \(verbindingen) connections)")
             let tijdlijn = try await laad(wrk, poort: poort, pad: nil, ids: inRegio, token: token)
             let ruweTijdlijn = try await Meting.doorvoer(werkers: verbindingen, duur: duur) { w, ronde in
-                _ = try await pool.query(Natie.ruweTijdlijn(TrajectID(pad: inRegio[(w * 7919 + ronde) % inRegio.count])?.stroom ?? ""))
+                _ = try await pool.query(Natie.ruweTijdlijn(inRegio[(w * 7919 + ronde) % inRegio.count]))
                 return 1
             }
             figuren += paar("tijdlijn", "GET /v1/leerlingen/{id}/tijdlijn", tijdlijn, ruweTijdlijn)
@@ -148,12 +148,12 @@ struct HTTPLast {
     }
 
     /// Runs wrk; returns requests/s and p99 in ms.
-    private func laad(_ wrk: String, poort: Int, pad: String?, ids: [String], token: String) async throws -> (Double, Double) {
+    private func laad(_ wrk: String, poort: Int, pad: String?, ids: [TrajectID], token: String) async throws -> (Double, Double) {
         let map = FileManager.default.temporaryDirectory.appendingPathComponent("overstap-bench-\(UUID())")
         try FileManager.default.createDirectory(at: map, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: map) }
         let script = map.appendingPathComponent("verzoek.lua")
-        let paden = pad.map { [$0] } ?? ids.map { "/v1/leerlingen/\($0)/tijdlijn" }
+        let paden = pad.map { [$0] } ?? ids.map { "/v1/leerlingen/\($0.pad)/tijdlijn" }
         try """
             local paden = {\(paden.map { "\"\($0)\"" }.joined(separator: ","))}
             request = function()

@@ -22,9 +22,9 @@ struct Natie {
     static func regio(_ nummer: Int) -> String { String(format: "Regio %02d", nummer + 1) }
 
     /// Loads every region, four at a time; returns the case ids.
-    func laad() async throws -> [String] {
-        try await withThrowingTaskGroup(of: [String].self) { group in
-            var ids: [String] = []
+    func laad() async throws -> [TrajectID] {
+        try await withThrowingTaskGroup(of: [TrajectID].self) { group in
+            var ids: [TrajectID] = []
             var volgende = 0
             func start() {
                 guard volgende < regios else { return }
@@ -70,7 +70,7 @@ struct Natie {
     }
 
     /// e. Latencies at full size: a timeline, a regional risicolijst, the coach loads.
-    func latenties(_ ids: [String]) async throws -> [Figuur] {
+    func latenties(_ ids: [TrajectID]) async throws -> [Figuur] {
         voortgang("e. read latencies")
         var random = SystemRandomNumberGenerator()
         let steekproef = (0..<300).map { _ in ids.randomElement(using: &random)! }
@@ -94,7 +94,7 @@ struct Natie {
         return figuren
     }
 
-    static func ruweTijdlijn(_ id: String) -> PostgresQuery {
+    static func ruweTijdlijn(_ id: TrajectID) -> PostgresQuery {
         """
         SELECT volgorde, datum, type, samenvatting, geregistreerd_op, geregistreerd_door, te_laat FROM tijdlijn
         WHERE traject_id = \(id) ORDER BY datum, volgorde

@@ -51,7 +51,7 @@ struct Nightly: AsyncParsableCommand {
             let vergeten = try await bewaartermijn.voerUit(peildatum: dag)
             try await omgeving.projectie.catchUp()
             print(Tabel.tekst(["regio", "traject", "soort", "datum", "status"], meldingen.map {
-                [$0.regio, $0.trajectID, $0.soort.rawValue, $0.datum.description, $0.nieuw ? "nieuw" : "al gemeld"]
+                [$0.regio, $0.trajectID.stroom, $0.soort.rawValue, $0.datum.description, $0.nieuw ? "nieuw" : "al gemeld"]
             }), terminator: "")
             print("No-show controle \(dag): \(meldingen.filter(\.nieuw).count) nieuw gesignaleerd, \(meldingen.filter { !$0.nieuw }.count) al eerder gesignaleerd.")
             print("Bewaartermijn: \(vergeten.count) leerling(en) vergeten\(afgemaakt.isEmpty ? "" : "; \(afgemaakt.count) onderbroken vergeetactie(s) afgemaakt").")
@@ -129,7 +129,7 @@ extension Projections {
 /// `overstap tijdlijn ID`.
 struct Tijdlijn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a student's timeline.")
-    @Argument(help: "The case id (traject-…).") var traject: String
+    @Argument(help: "The case id (traject-… or the bare uuid).") var traject: TrajectID
     @Option(help: "Only what had happened by this day.") var peildatum: String?
 
     func run() async throws {
@@ -183,7 +183,7 @@ struct Afbouw: AsyncParsableCommand {
                 return [fase.rawValue, String(inFase.count), String(inFase.filter { $0.1.teLaat }.count)]
             }))
             print(Tabel.tekst(["traject", "fase", "sinds", "volgende stap", "verloopt op"], statussen.filter { $0.1.teLaat }.map {
-                [$0.0.id, $0.1.fase.rawValue, $0.1.sinds.description, $0.1.volgendeStap?.rawValue ?? "-", $0.1.verlooptOp?.description ?? "-"]
+                [$0.0.id.stroom, $0.1.fase.rawValue, $0.1.sinds.description, $0.1.volgendeStap?.rawValue ?? "-", $0.1.verlooptOp?.description ?? "-"]
             }), terminator: "")
         }
     }
@@ -208,3 +208,11 @@ struct Risicolijst: AsyncParsableCommand {
 }
 
 extension Tabel.Scheidingsteken: ExpressibleByArgument {}
+
+/// A case id on the command line: as the CLI prints it (`traject-…`) or as the API does (the uuid).
+extension TrajectID: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let id = TrajectID(stroom: argument) ?? TrajectID(pad: argument) else { return nil }
+        self = id
+    }
+}

@@ -9,7 +9,7 @@ import Postgres
 /// `overstap leerling ID`: the case with the student's personal data (a registered read).
 struct Leerling: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show a student's personal data and phase; the read is registered.")
-    @Argument(help: "The case id (traject-…).") var traject: String
+    @Argument(help: "The case id (traject-… or the bare uuid).") var traject: TrajectID
 
     func run() async throws {
         try await Omgeving.met { omgeving in
@@ -28,7 +28,7 @@ struct Leerling: AsyncParsableCommand {
 /// `overstap inzage ID`: everything held about a student, as JSON.
 struct Inzage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Export everything held about one student as JSON, decrypted, with the register of who read it.")
-    @Argument(help: "The case id (traject-…).") var traject: String
+    @Argument(help: "The case id (traject-… or the bare uuid).") var traject: TrajectID
 
     func run() async throws {
         try await Omgeving.met { omgeving in
@@ -46,7 +46,7 @@ struct Vergeet: AsyncParsableCommand {
             of the database) that this database still holds: after restoring an older backup, so that \
             nobody forgotten since comes back (docs/operations.md).
             """)
-    @Argument(help: "The case id (traject-…).") var traject: String?
+    @Argument(help: "The case id (traject-… or the bare uuid).") var traject: TrajectID?
     @Option(help: "Why: verzoek (the student asked) or bewaartermijn.") var reden: String = "verzoek"
     @Option(help: "A forget ledger (lines: case id, time, reason; - for standard input).") var lijst: String?
 
@@ -58,7 +58,7 @@ struct Vergeet: AsyncParsableCommand {
         guard let waarom = VergeetReden(rawValue: reden) else {
             throw CLIFout("unknown reason '\(reden)'. Hint: use verzoek or bewaartermijn")
         }
-        let regels = try lijst.map(Self.leesLijst) ?? [(traject ?? "", waarom, nil)]
+        let regels = try lijst.map(Self.leesLijst) ?? traject.map { [($0, waarom, nil)] } ?? []
         try await Omgeving.met { omgeving in
             var (vergeten, afwezig, mislukt) = (0, 0, 0)
             for (id, reden, op) in regels {
@@ -75,7 +75,7 @@ struct Vergeet: AsyncParsableCommand {
             }
             try await omgeving.projectie.catchUp()
             if lijst == nil {
-                print("Persoonsgegevens van \(traject ?? "") verwijderd.")
+                print("Persoonsgegevens van \(traject?.stroom ?? "") verwijderd.")
             } else {
                 print("\(vergeten) leerling(en) uit de vergeetlijst vergeten; \(afwezig) niet in deze database.")
                 if mislukt > 0 { throw CLIFout("\(mislukt) leerling(en) uit de vergeetlijst niet vergeten. Hint: see the lines above and run it again") }
@@ -84,7 +84,7 @@ struct Vergeet: AsyncParsableCommand {
     }
 
     /// The ledger's lines: `traject-…<TAB>2026-11-30T10:00:00Z<TAB>verzoek`; only the id is required.
-    static func leesLijst(_ pad: String) throws -> [(String, VergeetReden, Date?)] {
+    static func leesLijst(_ pad: String) throws -> [(TrajectID, VergeetReden, Date?)] {
         let tekst: String
         if pad == "-" {
             tekst = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
@@ -96,7 +96,7 @@ struct Vergeet: AsyncParsableCommand {
         }
         return try tekst.split(whereSeparator: \.isNewline).enumerated().map { nummer, regel in
             let velden = regel.split(separator: "\t").map(String.init)
-            guard let id = velden.first, TrajectID(stroom: id) != nil, velden.count <= 3 else {
+            guard let id = velden.first.flatMap(TrajectID.init(stroom:)), velden.count <= 3 else {
                 throw CLIFout("line \(nummer + 1) of \(pad) is no ledger line. Hint: case id, time and reason, separated by tabs")
             }
             let op = velden.count > 1 ? try? Date(velden[1], strategy: .iso8601) : nil
@@ -117,7 +117,7 @@ struct Vergeetlijst: AsyncParsableCommand {
     func run() async throws {
         try await Omgeving.met { omgeving in
             for regel in try await omgeving.trajecten.kluis.vergeetlijst() {
-                print([regel.traject, regel.op.formatted(.iso8601), regel.reden?.rawValue].compactMap { $0 }.joined(separator: "\t"))
+                print([regel.traject.stroom, regel.op.formatted(.iso8601), regel.reden?.rawValue].compactMap { $0 }.joined(separator: "\t"))
             }
         }
     }

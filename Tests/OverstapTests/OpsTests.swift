@@ -94,8 +94,8 @@ import Proces
         let db = try await TestDatabase.make()
         let trajecten = db.trajecten
         let vandaag = Datum("2026-11-30")!
-        func meldAan() async throws -> String {
-            let id = TrajectID.stroom(UUID())
+        func meldAan() async throws -> TrajectID {
+            let id = TrajectID(UUID())
             try await trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
             return id
         }
@@ -285,12 +285,12 @@ import Proces
     /// line with a hint and forgets nothing.
     @Test func theForgetLedgerGoesFromOneDatabaseToAnother() async throws {
         let db = try await TestDatabase.make()
-        let id = TrajectID.stroom(UUID())
+        let id = TrajectID(UUID())
         try await db.trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: Datum("2026-11-30")!)
         try await db.trajecten.vergeet(id, reden: .bewaartermijn, door: "admin", vandaag: Datum("2026-11-30")!)
         let env = Self.omgeving(db).merging(["LOG_LEVEL": "error"]) { $1 }
         let (status, lijst) = try OpsTests.run([OpsTests.overstap, "vergeetlijst"], env: env)
-        #expect(status == 0 && lijst.hasPrefix(id + "\t") && lijst.hasSuffix("\tbewaartermijn\n") && lijst.split(separator: "\n").count == 1, "\(lijst)")
+        #expect(status == 0 && lijst.hasPrefix(id.stroom + "\t") && lijst.hasSuffix("\tbewaartermijn\n") && lijst.split(separator: "\n").count == 1, "\(lijst)")
 
         let bestand = FileManager.default.temporaryDirectory.appendingPathComponent("vergeetlijst-\(UUID()).tsv")
         defer { try? FileManager.default.removeItem(at: bestand) }

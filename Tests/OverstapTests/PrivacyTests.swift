@@ -20,10 +20,10 @@ import PostgresEmbedded
         return .aanmelding(a)
     }
 
-    func metLeerling() async throws -> (TestDatabase, Trajecten, String) {
+    func metLeerling() async throws -> (TestDatabase, Trajecten, TrajectID) {
         let db = try await TestDatabase.make()
         let trajecten = db.trajecten
-        let id = TrajectID.stroom(UUID())
+        let id = TrajectID(UUID())
         try await trajecten.registreer([(aanmelding(), Datum("2026-01-15")!),
                                         (.signaal(.init(soort: .thuissituatie, persoonsgegevens: .init("moeder ernstig ziek"))), Datum("2026-02-01")!)],
                                        in: id, door: "school", vandaag: vandaag)
@@ -46,10 +46,10 @@ import PostgresEmbedded
         #expect(try await dossier.persoonsgegevens(id, wie: "coordinator-1", via: "test") == nil)
         let dump = try db.dump()
         // The dump is real: it holds the case, its timeline and the encrypted fields.
-        #expect(dump.contains(id) && dump.contains("Signaal: thuissituatie") && dump.contains("v1:"))
+        #expect(dump.contains(id.stroom) && dump.contains("Signaal: thuissituatie") && dump.contains("v1:"))
         for geheim in [Self.naam, Self.behoefte, Self.geboren, "moeder ernstig ziek"] { #expect(!dump.contains(geheim)) }
         #expect(!dump.contains(sleutelVoor!.postgresText!.dropFirst(2)), "the wrapped key is still in the dump")
-        #expect(try await db.store.readStream(id).map(\.type) == ["aanmelding", "signaal", "leerling_vergeten"])
+        #expect(try await db.store.readStream(id.stroom).map(\.type) == ["aanmelding", "signaal", "leerling_vergeten"])
         await #expect(throws: RegelFout.trajectVergeten) {
             try await trajecten.registreer([(.contactmoment(.init(vorm: .app, persoonsgegevens: .init(onderwerp: "thuis"))), Datum("2026-05-01")!)],
                                            in: id, door: "c1", vandaag: vandaag)
@@ -69,9 +69,9 @@ import PostgresEmbedded
         try await Migrator(directory: TestDatabase.migrationsDirectory).migrate(pool)
         try await pool.query("CREATE EXTENSION pageinspect")
         let trajecten = Trajecten(store: EventStore(pool: pool), kluis: Kluis(pool: pool, sleutelring: .test))
-        var ids: [String] = []
+        var ids: [TrajectID] = []
         for _ in 0..<20 {
-            ids.append(TrajectID.stroom(UUID()))
+            ids.append(TrajectID(UUID()))
             try await trajecten.registreer([(aanmelding(), Datum("2026-01-15")!)], in: ids[ids.count - 1], door: "school", vandaag: vandaag)
         }
         let id = ids[7]
@@ -150,9 +150,9 @@ import PostgresEmbedded
         let db = try await TestDatabase.make()
         let oud = Sleutelring.test
         let nieuw = try Sleutelring.KEK(base64: Sleutelring.nieuweKEK(), waar: "test")
-        var ids: [String] = []
+        var ids: [TrajectID] = []
         for _ in 0..<3 {
-            let id = TrajectID.stroom(UUID())
+            let id = TrajectID(UUID())
             try await Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: oud))
                 .registreer([(aanmelding(), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
             ids.append(id)
@@ -181,7 +181,7 @@ import PostgresEmbedded
 
     @Test func ciphertextIsBoundToItsCaseAndEvent() async throws {
         let (db, trajecten, id) = try await metLeerling()
-        let event = try #require(try await db.store.readStream(id).first)
+        let event = try #require(try await db.store.readStream(id.stroom).first)
         let sleutel = try await trajecten.kluis.dataSleutel(id, aanmaken: false)
         #expect(try trajecten.kluis.ontsleutel(event, sleutel: sleutel).contains(Self.naam))
         var verplaatst = event
@@ -192,9 +192,9 @@ import PostgresEmbedded
     @Test func retentionForgetsOnlyCasesClosedLongerThanTheirPeriod() async throws {
         let db = try await TestDatabase.make()
         let trajecten = db.trajecten
-        var ids: [String] = []
+        var ids: [TrajectID] = []
         for afgesloten in ["2024-06-01", "2025-06-01"] {
-            let id = TrajectID.stroom(UUID())
+            let id = TrajectID(UUID())
             try await trajecten.registreer([(aanmelding(), Datum("2024-01-15")!), (.afgesloten(.init(reden: .werk)), Datum(afgesloten)!)],
                                            in: id, door: "c", vandaag: vandaag)
             ids.append(id)
@@ -206,7 +206,7 @@ import PostgresEmbedded
         #expect(try await Dossier(trajecten: trajecten).persoonsgegevens(ids[1], wie: "t", via: "t")?.naam == Self.naam)
     }
 
-    func sleutelBestaat(_ db: TestDatabase, _ id: String) async throws -> Bool {
+    func sleutelBestaat(_ db: TestDatabase, _ id: TrajectID) async throws -> Bool {
         try await db.pool.query("SELECT sleutel IS NOT NULL AS er FROM leerling_sleutels WHERE traject_id = \(id)").first?.decode("er") ?? false
     }
 
@@ -217,7 +217,7 @@ import PostgresEmbedded
         try await db.pool.query("SELECT vergeet_sleutel(\(id), 'verzoek')")
         #expect(try await Dossier(trajecten: trajecten).persoonsgegevens(id, wie: "t", via: "t") == nil)
         #expect(try await job.maakVergetenAf(peildatum: vandaag) == [id])
-        let laatste = try #require(try await db.store.readStream(id).last)
+        let laatste = try #require(try await db.store.readStream(id.stroom).last)
         #expect(laatste.type == "leerling_vergeten" && laatste.data.contains("verzoek"))
         #expect(try await job.maakVergetenAf(peildatum: vandaag) == [])
 
@@ -227,7 +227,7 @@ import PostgresEmbedded
         #expect(try await sleutelBestaat(db2, id2))
         #expect(try await Bewaartermijn(trajecten: trajecten2, instellingen: RegioInstellingen()).maakVergetenAf(peildatum: vandaag) == [id2])
         #expect(try await !sleutelBestaat(db2, id2))
-        #expect(try await db2.store.readStream(id2).filter { $0.type == "leerling_vergeten" }.count == 1)
+        #expect(try await db2.store.readStream(id2.stroom).filter { $0.type == "leerling_vergeten" }.count == 1)
     }
 
     @Test func theApplicationRoleDestroysKeysOnlyThroughTheOnePath() async throws {
@@ -259,9 +259,9 @@ import PostgresEmbedded
             ("no_show", begin + [(.noShowGesignaleerd(.init(peildatum: Datum("2023-10-01")!, schooljaar: Schooljaar(Datum("2023-10-01")!), soort: .nietGeplaatst)), Datum("2023-10-01")!)]),
             ("nog bezig", gestart),
         ]
-        var ids: [String: String] = [:]
+        var ids: [String: TrajectID] = [:]
         for (naam, gebeurtenissen) in gevallen {
-            let id = TrajectID.stroom(UUID())
+            let id = TrajectID(UUID())
             try await trajecten.registreer(gebeurtenissen, in: id, door: "c", vandaag: vandaag)
             ids[naam] = id
         }
@@ -271,7 +271,7 @@ import PostgresEmbedded
 
     @Test func aWrappedKeyCopiedToAnotherCaseDoesNotUnwrapThere() async throws {
         let (db, trajecten, id) = try await metLeerling()
-        let ander = TrajectID.stroom(UUID())
+        let ander = TrajectID(UUID())
         try await trajecten.registreer([(aanmelding(), Datum("2026-01-15")!)], in: ander, door: "school", vandaag: vandaag)
         // The other case's key row now holds this case's wrapped key (as a careless restore or an attacker with write access might).
         try await db.pool.query(

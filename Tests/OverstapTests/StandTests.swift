@@ -14,18 +14,18 @@ import Postgres
     /// events onto it equals folding everything.
     @Test func aSnapshotFoldsOnLikeTheWholeHistory() throws {
         let jaar = Voorbeeld.samsJaar
-        let alles = try #require(Traject.herleid(id: "t1", uit: jaar))
+        let alles = try #require(Traject.herleid(id: Voorbeeld.id, uit: jaar))
         #expect(alles.laatsteGebeurtenisOp == Voorbeeld.d("2027-06-14"))
         var vervolgd = 0
         for deel in 1..<jaar.count {
-            let begin = try #require(Traject.herleid(id: "t1", uit: Array(jaar[..<deel])))
+            let begin = try #require(Traject.herleid(id: Voorbeeld.id, uit: Array(jaar[..<deel])))
             let stand = begin.alsStand()
             let terug = try Traject(stand: stand)
             #expect(terug == begin)
             #expect(terug.alsStand() == stand)
             let rest = Array(jaar[deel...])
             if rest.map(\.1).min()! >= begin.laatsteGebeurtenisOp {
-                #expect(Traject.herleid(id: "t1", uit: rest, vanaf: terug) == alles)
+                #expect(Traject.herleid(id: Voorbeeld.id, uit: rest, vanaf: terug) == alles)
                 vervolgd += 1
             }
         }
@@ -39,9 +39,9 @@ import Postgres
         var anders = Voorbeeld.aanmelding
         anders.regio = "Twente"; anders.vsoSchool = "Het Baken"; anders.verwachteStartdatum = d("2027-08-30")
         anders.beoogdeOpleiding = Opleiding(instelling: "ROC", opleiding: "Zorg", niveau: .niveau2, leerweg: .bbl)
-        let kaal = try #require(Traject.herleid(id: "kaal", uit: [(.aanmelding(anders), d("2025-12-01"))]))
-        let sam = try #require(Traject.herleid(id: "t1", uit: Voorbeeld.samsJaar))
-        let noShow = try #require(Traject.herleid(id: "t2", uit: [
+        let kaal = try #require(Traject.herleid(id: TrajectID(stroom: "traject-kaal")!, uit: [(.aanmelding(anders), d("2025-12-01"))]))
+        let sam = try #require(Traject.herleid(id: Voorbeeld.id, uit: Voorbeeld.samsJaar))
+        let noShow = try #require(Traject.herleid(id: TrajectID(stroom: "traject-t2")!, uit: [
             (.aanmelding(Voorbeeld.aanmelding), d("2026-01-15")),
             (.noShowGesignaleerd(.init(peildatum: d("2026-09-15"), schooljaar: Schooljaar(beginjaar: 2026), soort: .startOnbevestigd)), d("2026-09-15")),
             (.signaal(.init(soort: .thuissituatie)), d("2026-09-20")),
@@ -49,7 +49,7 @@ import Postgres
             (.afgesloten(.init(reden: .verhuisd)), d("2026-10-01")),
             (.leerlingVergeten(.init(reden: .verzoek)), d("2026-10-02")),
         ]))
-        let stage = try #require(Traject.herleid(id: "t3", uit: [
+        let stage = try #require(Traject.herleid(id: TrajectID(stroom: "traject-t3")!, uit: [
             (.aanmelding(Voorbeeld.aanmelding), d("2026-01-15")),
             (.gestart(.init(instelling: "MBO Utrecht", opleiding: "Entree")), d("2026-09-01")),
             (.stageGestart(.init(stagebedrijf: "Bakkerij")), d("2026-10-01")),
@@ -98,7 +98,7 @@ import Postgres
     @Test func anEventDatedBeforeTheSnapshotIsFoldedInItsPlace() async throws {
         let db = try await TestDatabase.make()
         let runner = db.trajecten.projectie(RegioInstellingen())
-        let id = TrajectID.stroom(UUID())
+        let id = TrajectID(UUID())
         var stappen: [(Gebeurtenis, Datum)] = [
             (.aanmelding(Voorbeeld.aanmelding), Voorbeeld.d("2026-01-15")),
             (.coachToegewezen(.init(coach: "coach-a")), Voorbeeld.d("2026-03-01")),

@@ -22,11 +22,12 @@ import Testing
         #expect(!Tabel.lijktGetal("De Brug") && !Tabel.lijktGetal("-") && !Tabel.lijktGetal("coach-07") && !Tabel.lijktGetal(""))
     }
 
-    @Test func theRisicolijstCarriesNoSpecialCategoryColumns() {
-        let regel = RisicoRegel(trajectID: "traject-1", vsoSchool: "De Brug", coach: nil, fase: .aangemeld,
-                                redenen: [.geenCoach, .geenToestemming])
+    @Test func theRisicolijstCarriesNoSpecialCategoryColumns() throws {
+        let regel = try #require(RisicoRegel(trajectID: Voorbeeld.id, vsoSchool: "De Brug", coach: nil, fase: .aangemeld,
+                                             redenen: [.geenToestemming, .geenCoach]))
         #expect(RisicoRegel.kolommen == ["traject", "vso_school", "coach", "fase", "ernstigste_reden", "redenen"])
-        #expect(regel.cellen == ["traject-1", "De Brug", "-", "aangemeld", "geen_coach", "geen_coach geen_toestemming"])
+        #expect(RisicoRegel(trajectID: Voorbeeld.id, vsoSchool: "De Brug", coach: nil, fase: .aangemeld, redenen: []) == nil)
+        #expect(regel.cellen == [Voorbeeld.id.stroom, "De Brug", "-", "aangemeld", "geen_coach", "geen_coach geen_toestemming"])
     }
 
     @Test func textTablesPadColumns() {

@@ -96,8 +96,8 @@ import Testing
         var traject: Traject?
         for lengte in 1...gebeurtenissen.count {
             let geschiedenis = Array(gebeurtenissen.prefix(lengte))
-            traject = Traject.verder(traject, id: "t1", geschiedenis: geschiedenis)
-            #expect(traject == Traject.herleid(id: "t1", uit: geschiedenis), "after \(lengte) events")
+            traject = Traject.verder(traject, id: Voorbeeld.id, geschiedenis: geschiedenis)
+            #expect(traject == Traject.herleid(id: Voorbeeld.id, uit: geschiedenis), "after \(lengte) events")
         }
     }
 }

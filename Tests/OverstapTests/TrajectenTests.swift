@@ -9,10 +9,10 @@ import Postgres
 @Suite struct TrajectenTests {
     let vandaag = Datum("2027-06-01")!
 
-    func nieuw() async throws -> (TestDatabase, Trajecten, String) {
+    func nieuw() async throws -> (TestDatabase, Trajecten, TrajectID) {
         let db = try await TestDatabase.make()
         let trajecten = db.trajecten
-        let id = TrajectID.stroom(UUID())
+        let id = TrajectID(UUID())
         try await trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), Datum("2026-01-15")!)], in: id, door: "school", vandaag: vandaag)
         return (db, trajecten, id)
     }
@@ -32,7 +32,7 @@ import Postgres
         }
         await #expect(throws: RegelFout.trajectBestaatNiet) {
             try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2026-02-01")!)],
-                                           in: TrajectID.stroom(UUID()), door: "c1", vandaag: vandaag)
+                                           in: TrajectID(UUID()), door: "c1", vandaag: vandaag)
         }
         #expect(try await db.store.count() == 1)
     }
@@ -47,7 +47,7 @@ import Postgres
             }
             try await group.waitForAll()
         }
-        let events = try await db.store.readStream(id)
+        let events = try await db.store.readStream(id.stroom)
         #expect(events.map(\.streamVersion) == Array(1...9))
         #expect(Set(events.dropFirst().map(\.metadata.actor)) == Set((1...8).map { "c\($0)" }))
     }
@@ -91,7 +91,7 @@ import Postgres
     @Test func oneStudentThroughAWholeYear() async throws {
         let db = try await TestDatabase.make()
         let trajecten = db.trajecten
-        let id = TrajectID.stroom(UUID())
+        let id = TrajectID(UUID())
         let jaar = Voorbeeld.samsJaar
         for (gebeurtenis, datum) in jaar {
             try await trajecten.registreer([(gebeurtenis, datum)], in: id, door: "coach-07", vandaag: Datum("2027-06-30")!)

@@ -8,6 +8,8 @@ import Postgres
 struct Voorbeeld {
     var gebeurtenissen: [(Gebeurtenis, Datum)] = []
 
+    /// The case id of the examples.
+    static let id = TrajectID(UUID(uuidString: "00000000-0000-4000-8000-000000000001")!)
     static func d(_ tekst: String) -> Datum { Datum(tekst)! }
     private static func op(_ dag: String, _ g: Gebeurtenis) -> (Gebeurtenis, Datum) { (g, d(dag)) }
 
@@ -51,11 +53,11 @@ struct Voorbeeld {
         return copy
     }
 
-    var traject: Traject { Traject.herleid(id: "t1", uit: gebeurtenissen)! }
+    var traject: Traject { Traject.herleid(id: Voorbeeld.id, uit: gebeurtenissen)! }
 
     /// The case folded from what happened up to `peildatum`.
     func traject(op peildatum: String) -> Traject {
-        Traject.herleid(id: "t1", uit: gebeurtenissen.filter { $0.1 <= Self.d(peildatum) })!
+        Traject.herleid(id: Voorbeeld.id, uit: gebeurtenissen.filter { $0.1 <= Self.d(peildatum) })!
     }
 
     func redenen(op peildatum: String, coachLast: Int? = nil) -> [Risicoreden] {

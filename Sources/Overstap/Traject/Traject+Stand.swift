@@ -158,6 +158,14 @@ extension Afsluitreden: StandKeuze {}
 extension Niveau: StandKeuze {}
 extension Leerweg: StandKeuze {}
 
+extension TrajectID: StandWaarde {
+    func schrijf(naar s: inout StandSchrijver) { stroom.schrijf(naar: &s) }
+    init(uit l: inout StandLezer) throws {
+        guard let id = TrajectID(stroom: try String(uit: &l)) else { throw StandFout() }
+        self = id
+    }
+}
+
 extension Opleiding: StandWaarde {
     func schrijf(naar s: inout StandSchrijver) {
         s.schrijf(instelling); s.schrijf(opleiding); s.schrijf(niveau); s.schrijf(leerweg)

@@ -11,7 +11,7 @@ public struct Traject: Equatable, Sendable {
     public static let standVersie = 2  // 2: the no-show flag and its day are one value
 
     /// The case's id (its stream).
-    public let id: String
+    public let id: TrajectID
     public internal(set) var regio: String
     public internal(set) var vsoSchool: String
     public internal(set) var aangemeldOp: Datum
@@ -47,7 +47,7 @@ public struct Traject: Equatable, Sendable {
     public internal(set) var laatsteGebeurtenisOp: Datum
 
     /// A new case from its aanmelding.
-    public init(id: String, aanmelding: Aanmelding, op datum: Datum) {
+    public init(id: TrajectID, aanmelding: Aanmelding, op datum: Datum) {
         self.id = id
         regio = aanmelding.regio
         vsoSchool = aanmelding.vsoSchool
@@ -61,7 +61,7 @@ public struct Traject: Equatable, Sendable {
     /// (events recorded late take their place by date) onto `begin`; `nil` when there is no
     /// aanmelding. Folding onto a state is the same as folding everything only when no new event
     /// is dated before the state's `laatsteGebeurtenisOp`.
-    public static func herleid(id: String, uit gebeurtenissen: [(Gebeurtenis, Datum)], vanaf begin: Traject? = nil) -> Traject? {
+    public static func herleid(id: TrajectID, uit gebeurtenissen: [(Gebeurtenis, Datum)], vanaf begin: Traject? = nil) -> Traject? {
         var traject = begin
         // A stable sort: events of one day keep their recorded order.
         for (gebeurtenis, datum) in gebeurtenissen.enumerated().sorted(by: { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }).map(\.element) {
@@ -78,7 +78,7 @@ public struct Traject: Equatable, Sendable {
     /// this one last): folded onto `traject` when dated on or after everything in it, else folded
     /// anew from `geschiedenis` (an event recorded late takes its place by date). The write path
     /// decides each event of a batch on this.
-    public static func verder(_ traject: Traject?, id: String, geschiedenis: [(Gebeurtenis, Datum)]) -> Traject? {
+    public static func verder(_ traject: Traject?, id: TrajectID, geschiedenis: [(Gebeurtenis, Datum)]) -> Traject? {
         guard var huidig = traject, let (gebeurtenis, datum) = geschiedenis.last, datum >= huidig.laatsteGebeurtenisOp else {
             return herleid(id: id, uit: geschiedenis)
         }

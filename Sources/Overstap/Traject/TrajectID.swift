@@ -3,7 +3,7 @@ import Foundation
 /// A case's identity, in the two forms it is written in: the log's stream id `traject-<uuid>`
 /// (`stroom`; also the key of every read model) and the bare lower-case uuid of paths and JSON
 /// (`pad`). The one place that knows the prefix.
-public struct TrajectID: Hashable, Sendable, CustomStringConvertible {
+public struct TrajectID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `traject-<uuid>`, as the log and the read models hold it.
     public let stroom: String
 
@@ -24,11 +24,11 @@ public struct TrajectID: Hashable, Sendable, CustomStringConvertible {
         self.init(uuid)
     }
 
-    /// The stream id of the case with this uuid (`TrajectID(uuid).stroom`).
-    public static func stroom(_ uuid: UUID) -> String { TrajectID(uuid).stroom }
-
     /// The id as paths and JSON show it: the stream id without its prefix.
     public var pad: String { String(stroom.dropFirst(Self.voorvoegsel.count)) }
 
     public var description: String { stroom }
+
+    /// In the order of their stream ids (the order of the read models' key).
+    public static func < (a: TrajectID, b: TrajectID) -> Bool { a.stroom < b.stroom }
 }

@@ -19,16 +19,16 @@ public struct Bewaartermijn: Sendable {
     /// Forgets every case whose ending lies `bewaartermijnDagen` (per region) or more before
     /// `peildatum`; returns their ids. A case it cannot forget is logged and skipped (the next
     /// night tries again); the others go on. Throws only when the database cannot be reached.
-    public func voerUit(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> [String] {
+    public func voerUit(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> [TrajectID] {
         try await trajecten.projectie(instellingen).catchUp()
         let geeindigd = try await trajecten.store.pool.query(
             """
             SELECT traject_id, regio, fase_sinds FROM trajecten
             WHERE fase = ANY(\(Self.geeindigd.map(\.rawValue))::text[]) AND vergeten_op IS NULL ORDER BY traject_id
             """)
-        var vergeten: [String] = []
+        var vergeten: [TrajectID] = []
         for rij in geeindigd {
-            let id: String = try rij.decode("traject_id")
+            let id: TrajectID = try rij.decode("traject_id")
             let sinds: Datum = try rij.decode("fase_sinds")
             guard sinds.plus(dagen: instellingen.voor(try rij.decode("regio")).bewaartermijnDagen) <= peildatum else { continue }
             if try await probeer(id, { try await trajecten.vergeet(id, reden: .bewaartermijn, door: actor, vandaag: peildatum) }) {
@@ -42,7 +42,7 @@ public struct Bewaartermijn: Sendable {
     /// destroyed without `leerling_vergeten` gets the event, with the reason noted at the key; an
     /// event whose key still exists (the order before sql/0009) gets its key destroyed. Returns the
     /// cases it finished.
-    public func maakVergetenAf(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> [String] {
+    public func maakVergetenAf(peildatum: Datum, door actor: String = "nachtelijkse-controle") async throws -> [TrajectID] {
         let zonderGebeurtenis = try await trajecten.store.pool.query(
             """
             SELECT s.traject_id, s.vergeet_reden FROM leerling_sleutels s
@@ -57,9 +57,9 @@ public struct Bewaartermijn: Sendable {
             JOIN leerling_sleutels s ON s.traject_id = e.stream_id AND s.sleutel IS NOT NULL
             WHERE e.event_type = \(GebeurtenisType.leerlingVergeten.rawValue) ORDER BY e.stream_id
             """)
-        var afgemaakt: [String] = []
+        var afgemaakt: [TrajectID] = []
         for rij in Array(zonderGebeurtenis) + Array(zonderVernietiging) {
-            let id: String = try rij.decode("traject_id")
+            let id: TrajectID = try rij.decode("traject_id")
             let reden = VergeetReden(rawValue: try rij.decode("vergeet_reden", as: String?.self) ?? "") ?? .verzoek
             if try await probeer(id, { try await trajecten.vergeet(id, reden: reden, door: actor, vandaag: peildatum) }) {
                 afgemaakt.append(id)
@@ -69,7 +69,7 @@ public struct Bewaartermijn: Sendable {
     }
 
     /// Runs one case's step; a failure that is the case's own is logged and skipped (false).
-    private func probeer(_ id: String, _ stap: () async throws -> Void) async throws -> Bool {
+    private func probeer(_ id: TrajectID, _ stap: () async throws -> Void) async throws -> Bool {
         do {
             try await stap()
             return true

@@ -5,7 +5,7 @@ import Postgres
 
 /// One no-show the nightly job flagged (or found flagged already).
 public struct NoShowMelding: Equatable, Sendable {
-    public var trajectID: String
+    public var trajectID: TrajectID
     public var regio: String
     public var soort: NoShowSoort
     /// The day it became due; the event carries this date, whichever night wrote it.
@@ -102,7 +102,7 @@ public struct NoShowControle: Sendable {
     }
 
     /// The same flag always gets the same id.
-    static func eventID(_ trajectID: String, _ schooljaar: Schooljaar, _ soort: NoShowSoort) -> UUID {
+    static func eventID(_ trajectID: TrajectID, _ schooljaar: Schooljaar, _ soort: NoShowSoort) -> UUID {
         naamUUID("no_show|\(trajectID)|\(schooljaar)|\(soort.rawValue)")
     }
 }

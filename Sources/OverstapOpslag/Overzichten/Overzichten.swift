@@ -47,11 +47,22 @@ public struct Coachbelasting: Equatable, Sendable {
 
 /// A case on the at-risk list.
 public struct RisicoRegel: Equatable, Sendable {
-    public var trajectID: String
-    public var vsoSchool: String
-    public var coach: String?
-    public var fase: Fase
-    public var redenen: [Risicoreden]
+    public let trajectID: TrajectID
+    public let vsoSchool: String
+    public let coach: String?
+    public let fase: Fase
+    /// The most severe of `redenen`.
+    public let ernstigste: Risicoreden
+    /// Every reason, most severe first; never empty.
+    public let redenen: [Risicoreden]
+
+    /// The row of a case with these reasons; `nil` without any (such a case is not on the list).
+    public init?(trajectID: TrajectID, vsoSchool: String, coach: String?, fase: Fase, redenen: [Risicoreden]) {
+        let redenen = redenen.sorted()
+        guard let ernstigste = redenen.first else { return nil }
+        (self.trajectID, self.vsoSchool, self.coach, self.fase) = (trajectID, vsoSchool, coach, fase)
+        (self.ernstigste, self.redenen) = (ernstigste, redenen)
+    }
 }
 
 /// Cases folded for a list or a job, and those left out because their timeline did not read.
@@ -64,7 +75,7 @@ public struct Herleid: Sendable {
 
 /// A case left out of a list or a job: its id and why (the error's kind, never a value).
 public struct Onleesbaar: Sendable, CustomStringConvertible {
-    public var trajectID: String
+    public var trajectID: TrajectID
     public var oorzaak: any Error
     /// The error's kind, safe for logs and reports.
     public var soort: String { String(describing: type(of: oorzaak)) }
@@ -83,7 +94,7 @@ public struct Overzichten: Sendable {
     }
 
     /// A student's timeline in the order things happened (then recorded), up to `peildatum`.
-    public func tijdlijn(_ trajectID: String, tot peildatum: Datum? = nil) async throws -> [TijdlijnRegel] {
+    public func tijdlijn(_ trajectID: TrajectID, tot peildatum: Datum? = nil) async throws -> [TijdlijnRegel] {
         try await pool.query(
             """
             SELECT volgorde, datum, type, schemaversie, payload::text AS payload, samenvatting, geregistreerd_op,
@@ -105,7 +116,7 @@ public struct Overzichten: Sendable {
     /// The last version of the case the timeline holds (0: none yet), behind the stream's version
     /// while the projection catches up; and whether an event of the case is in quarantine (then the
     /// timeline stops before it until the quarantine is cleared).
-    public func stand(van trajectID: String) async throws -> (versie: Int64, vastgehouden: Bool) {
+    public func stand(van trajectID: TrajectID) async throws -> (versie: Int64, vastgehouden: Bool) {
         guard let rij = try await pool.query(
             """
             SELECT (SELECT coalesce(max(volgorde), 0) FROM tijdlijn WHERE traject_id = \(trajectID)) AS versie,
@@ -144,10 +155,9 @@ public struct Overzichten: Sendable {
         let trajecten = try await trajecten(regio: regio, op: peildatum)
         let last = Dictionary(uniqueKeysWithValues: Self.coachbelasting(trajecten, instellingen: i).map { ($0.coach, $0.actief) })
         return trajecten.compactMap { traject in
-            let redenen = traject.risicoredenen(op: peildatum, instellingen: i, coachLast: traject.coach.flatMap { last[$0] })
-            guard !redenen.isEmpty else { return nil }
-            return RisicoRegel(trajectID: traject.id, vsoSchool: traject.vsoSchool, coach: traject.coach, fase: traject.fase, redenen: redenen)
-        }.sorted { ($0.redenen[0], -$0.redenen.count, $0.trajectID) < ($1.redenen[0], -$1.redenen.count, $1.trajectID) }
+            RisicoRegel(trajectID: traject.id, vsoSchool: traject.vsoSchool, coach: traject.coach, fase: traject.fase,
+                        redenen: traject.risicoredenen(op: peildatum, instellingen: i, coachLast: traject.coach.flatMap { last[$0] }))
+        }.sorted { ($0.ernstigste, -$0.redenen.count, $0.trajectID) < ($1.ernstigste, -$1.redenen.count, $1.trajectID) }
     }
 
     // MARK: Folding
@@ -161,7 +171,7 @@ public struct Overzichten: Sendable {
         -> Herleid
     {
         var standen: [Traject] = []
-        var teHerleiden: [String] = []
+        var teHerleiden: [TrajectID] = []
         for rij in rijen {
             let stand = try StandRij(rij)
             if let traject = stand.traject(geldigOp: peildatum) {
@@ -194,7 +204,7 @@ public struct Overzichten: Sendable {
     /// not read is left out and named in `onleesbaar`.
     static func herleid(_ rows: PostgresRows) -> Herleid {
         var result = Herleid(trajecten: [], onleesbaar: [])
-        var huidig: String?
+        var huidig: TrajectID?
         var gebeurtenissen: [(Gebeurtenis, Datum)] = []
         var fout: (any Error)?
         func sluit() {
@@ -210,7 +220,7 @@ public struct Overzichten: Sendable {
         }
         for row in rows {
             do {
-                let id: String = try row.decode("traject_id")
+                let id: TrajectID = try row.decode("traject_id")
                 if id != huidig {
                     sluit()
                     huidig = id
@@ -231,7 +241,7 @@ public struct Overzichten: Sendable {
     static func coachbelasting(_ trajecten: [Traject], instellingen i: Instellingen) -> [Coachbelasting] {
         var perCoach: [String: [Fase: Int]] = [:]
         for traject in trajecten where traject.isActiefVoorCoach {
-            perCoach[traject.coach!, default: [:]][traject.fase, default: 0] += 1
+            if let coach = traject.coach { perCoach[coach, default: [:]][traject.fase, default: 0] += 1 }
         }
         return perCoach.map { coach, perFase in
             let actief = perFase.values.reduce(0, +)

@@ -55,7 +55,7 @@ extension RisicoRegel {
     public static let kolommen = ["traject", "vso_school", "coach", "fase", "ernstigste_reden", "redenen"]
     /// The row for a table or CSV.
     public var cellen: [String] {
-        [trajectID, vsoSchool, coach ?? "-", fase.rawValue, redenen[0].rawValue, redenen.map(\.rawValue).joined(separator: " ")]
+        [trajectID.stroom, vsoSchool, coach ?? "-", fase.rawValue, ernstigste.rawValue, redenen.map(\.rawValue).joined(separator: " ")]
     }
 }
 

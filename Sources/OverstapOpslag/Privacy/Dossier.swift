@@ -21,7 +21,7 @@ public struct Dossier: Sendable {
     public init(trajecten: Trajecten) { self.trajecten = trajecten }
 
     /// The student's personal data from the aanmelding, or `nil` when forgotten.
-    public func persoonsgegevens(_ trajectID: String, wie: String, via: String) async throws -> Aanmelding.Persoonsgegevens? {
+    public func persoonsgegevens(_ trajectID: TrajectID, wie: String, via: String) async throws -> Aanmelding.Persoonsgegevens? {
         let events = try await ontsleuteld(trajectID, wie: wie, via: via)
         let type = GebeurtenisType.aanmelding.rawValue
         guard let aanmelding = events.first(where: { $0.event.type == type }),
@@ -32,7 +32,7 @@ public struct Dossier: Sendable {
 
     /// Everything held about one student, decrypted where possible, with the register of its reads
     /// (this one included), as JSON.
-    public func inzage(_ trajectID: String, wie: String) async throws -> String {
+    public func inzage(_ trajectID: TrajectID, wie: String) async throws -> String {
         let events = try await ontsleuteld(trajectID, wie: wie, via: "inzage")
         let pool = trajecten.store.pool
         let leesregister = try await leesregister(trajectID).map { lezing -> [String: Any] in
@@ -41,7 +41,7 @@ public struct Dossier: Sendable {
         let sleutel = try await pool.query("SELECT vergeten_op FROM leerling_sleutels WHERE traject_id = \(trajectID)").first
         let vergeten = try sleutel?.decode("vergeten_op", as: Date?.self)
         let document: [String: Any] = [
-            "traject": trajectID,
+            "traject": trajectID.stroom,
             "persoonsgegevens": vergeten == nil ? "aanwezig, versleuteld opgeslagen" : verwijderd,
             "gebeurtenissen": try events.map { item -> [String: Any] in
                 [
@@ -57,22 +57,22 @@ public struct Dossier: Sendable {
     }
 
     /// Who read the student's personal data, oldest first.
-    public func leesregister(_ trajectID: String) async throws -> [Lezing] {
+    public func leesregister(_ trajectID: TrajectID) async throws -> [Lezing] {
         try await trajecten.store.pool.query(
             "SELECT wie, wanneer, via FROM inzage_registratie WHERE traject_id = \(trajectID) ORDER BY id"
         ).map { Lezing(wie: try $0.decode("wie"), wanneer: try $0.decode("wanneer"), via: try $0.decode("via")) }
     }
 
     /// Registers that `wie` read the student's personal data or special-category hints through `via`.
-    public func registreerLezing(_ trajectID: String, wie: String, via: String) async throws {
+    public func registreerLezing(_ trajectID: TrajectID, wie: String, via: String) async throws {
         try await trajecten.store.pool.query(
             "INSERT INTO inzage_registratie (traject_id, wie, via) VALUES (\(trajectID), \(wie), \(via))")
     }
 
     /// Registers the read, then decrypts every event of the case.
-    private func ontsleuteld(_ trajectID: String, wie: String, via: String) async throws -> [(event: RecordedEvent, payload: String)] {
-        let events = try await trajecten.store.readStream(trajectID)
-        guard TrajectID(stroom: trajectID) != nil, !events.isEmpty else { throw TrajectFout.onbekendTraject }
+    private func ontsleuteld(_ trajectID: TrajectID, wie: String, via: String) async throws -> [(event: RecordedEvent, payload: String)] {
+        let events = try await trajecten.store.readStream(trajectID.stroom)
+        guard !events.isEmpty else { throw TrajectFout.onbekendTraject }
         try await registreerLezing(trajectID, wie: wie, via: via)
         let sleutel = try await trajecten.kluis.dataSleutel(trajectID, aanmaken: false)
         return try events.map { ($0, try trajecten.kluis.ontsleutel($0, sleutel: sleutel)) }

@@ -19,12 +19,12 @@ public struct Kluis: Sendable {
     static let voorvoegsel = "v1:"
 
     /// `payloadJSON` with its `persoonsgegevens` encrypted; creates the case's key when needed.
-    func versleutel(_ payloadJSON: String, traject: String, eventID: UUID) async throws -> String {
+    func versleutel(_ payloadJSON: String, traject: TrajectID, eventID: UUID) async throws -> String {
         var object = try PayloadJSON.object(payloadJSON)
         guard let persoonlijk = object["persoonsgegevens"], !(persoonlijk is NSNull) else { return payloadJSON }
         guard let sleutel = try await dataSleutel(traject, aanmaken: true) else { throw RegelFout.trajectVergeten }
         let klaar = try JSONSerialization.data(withJSONObject: persoonlijk, options: .sortedKeys)
-        let doos = try AES.GCM.seal(klaar, using: sleutel, authenticating: Self.context(traject, eventID))
+        let doos = try AES.GCM.seal(klaar, using: sleutel, authenticating: Self.context(traject.stroom, eventID))
         object["persoonsgegevens"] = Self.voorvoegsel + doos.combined!.base64EncodedString()
         return try PayloadJSON.tekst(object)
     }
@@ -43,7 +43,7 @@ public struct Kluis: Sendable {
     /// text) for telling a retry from a reused id: HMAC-SHA256 under a key derived from the case's
     /// data key when `persoonlijk` (so it reveals nothing and is forgotten with the key), else
     /// plain SHA-256. Hex. Throws `RegelFout.trajectVergeten` when the key is gone.
-    func vingerafdruk(_ inhoud: String, persoonlijk: Bool, traject: String) async throws -> String {
+    func vingerafdruk(_ inhoud: String, persoonlijk: Bool, traject: TrajectID) async throws -> String {
         let bytes = Data(inhoud.utf8)
         guard persoonlijk else { return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
         guard let sleutel = try await dataSleutel(traject, aanmaken: true) else { throw RegelFout.trajectVergeten }
@@ -72,7 +72,7 @@ public struct Kluis: Sendable {
     }
 
     /// The case's data key; `nil` when the case was forgotten (or never had one and `aanmaken` is false).
-    func dataSleutel(_ traject: String, aanmaken: Bool) async throws -> SymmetricKey? {
+    func dataSleutel(_ traject: TrajectID, aanmaken: Bool) async throws -> SymmetricKey? {
         if aanmaken {
             let (kekID, gewikkeld) = try sleutelring.wikkel(SymmetricKey(size: .bits256), traject: traject)
             try await pool.query(
@@ -102,14 +102,14 @@ public struct Kluis: Sendable {
     /// Destroys the case's data key, noting why, through the one path the application role has
     /// (`vergeet_sleutel`, sql/0009); returns false when it was already gone.
     @discardableResult
-    func vergeet(_ traject: String, reden: VergeetReden) async throws -> Bool {
+    func vergeet(_ traject: TrajectID, reden: VergeetReden) async throws -> Bool {
         try await pool.query("SELECT vergeet_sleutel(\(traject), \(reden.rawValue)) AS vergeten").first?.decode("vergeten") ?? false
     }
 
     /// One line of the forget ledger: a case whose data key was destroyed, when (UTC) and why
     /// (`verzoek`, `bewaartermijn`; `nil` for a forget from before the reason was kept).
     public struct Vergeten: Sendable, Equatable {
-        public var traject: String
+        public var traject: TrajectID
         public var op: Date
         public var reden: VergeetReden?
     }
@@ -164,7 +164,7 @@ public struct Kluis: Sendable {
             for rij in rijen {
                 let oudID: String = try rij.decode("kek_id")
                 let gewikkeld: Data = try rij.decode("sleutel")
-                let traject: String = try rij.decode("traject_id")
+                let traject: TrajectID = try rij.decode("traject_id")
                 let (nieuwID, opnieuw) = try sleutelring.wikkel(try sleutelring.pak(gewikkeld, kekID: oudID, traject: traject), traject: traject)
                 totaal += try await pool.query(
                     """

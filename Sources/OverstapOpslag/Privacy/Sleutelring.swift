@@ -88,18 +88,18 @@ public struct Sleutelring: Sendable {
 
     /// Wraps `traject`'s data key with the active KEK, bound to the KEK and the case (associated
     /// data), so that a wrapped key copied to another case's row does not unwrap there.
-    func wikkel(_ dataSleutel: SymmetricKey, traject: String) throws -> (kekID: String, gewikkeld: Data) {
+    func wikkel(_ dataSleutel: SymmetricKey, traject: TrajectID) throws -> (kekID: String, gewikkeld: Data) {
         let bytes = dataSleutel.withUnsafeBytes { Data($0) }
-        let doos = try AES.GCM.seal(bytes, using: actief.sleutel, authenticating: Self.gebonden(actief.id, traject))
+        let doos = try AES.GCM.seal(bytes, using: actief.sleutel, authenticating: Self.gebonden(actief.id, traject.stroom))
         guard let gewikkeld = doos.combined else { throw SleutelFout.onleesbaar }
         return (actief.id, gewikkeld)
     }
 
     /// Unwraps `traject`'s data key wrapped by the KEK with `kekID`. Keys wrapped before they were
     /// bound to their case (bound to the KEK only) still unwrap; `overstap sleutels roteer` binds them.
-    func pak(_ gewikkeld: Data, kekID: String, traject: String) throws -> SymmetricKey {
+    func pak(_ gewikkeld: Data, kekID: String, traject: TrajectID) throws -> SymmetricKey {
         guard let kek = ([actief] + oud).first(where: { $0.id == kekID }) else { throw SleutelFout.onbekendeKEK(kekID) }
-        for gebonden in [Self.gebonden(kekID, traject), Data(kekID.utf8)] {
+        for gebonden in [Self.gebonden(kekID, traject.stroom), Data(kekID.utf8)] {
             if let sleutel = try? AES.GCM.open(AES.GCM.SealedBox(combined: gewikkeld), using: kek.sleutel, authenticating: gebonden) {
                 return SymmetricKey(data: sleutel)
             }

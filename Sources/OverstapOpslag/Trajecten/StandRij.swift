@@ -11,7 +11,7 @@ let opslagLogger = Logger(label: "overstap.opslag")
 struct StandRij {
     static let kolommen = "traject_id, stand_versie, laatste_datum, stand"
 
-    let trajectID: String
+    let trajectID: TrajectID
     private let standVersie: Int?
     private let laatsteDatum: Datum?
     private let stand: Data?

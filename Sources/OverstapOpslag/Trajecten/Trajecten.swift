@@ -45,15 +45,14 @@ public struct Trajecten: Sendable {
 
     /// A case's events as the rules read them (without personal data), in recorded order, with
     /// their stored form.
-    public func gebeurtenissen(_ trajectID: String) async throws -> [(RecordedEvent, Gebeurtenis, Datum)] {
-        guard TrajectID(stroom: trajectID) != nil else { throw TrajectFout.onbekendTraject }
-        return try await store.readStream(trajectID).map { event in
+    public func gebeurtenissen(_ trajectID: TrajectID) async throws -> [(RecordedEvent, Gebeurtenis, Datum)] {
+        try await store.readStream(trajectID.stroom).map { event in
             (event, try Gebeurtenis.lees(event).gebeurtenis, Datum(tijdstip: event.occurredAt))
         }
     }
 
     /// The case as it stands, and its version (0: no case).
-    public func laad(_ trajectID: String) async throws -> (traject: Traject?, versie: Int64) {
+    public func laad(_ trajectID: TrajectID) async throws -> (traject: Traject?, versie: Int64) {
         let events = try await gebeurtenissen(trajectID)
         return (Traject.herleid(id: trajectID, uit: events.map { ($0.1, $0.2) }), events.last?.0.streamVersion ?? 0)
     }
@@ -71,7 +70,7 @@ public struct Trajecten: Sendable {
     /// each new event onto it.
     @discardableResult
     public func registreer(
-        _ nieuw: [(Gebeurtenis, Datum)], in trajectID: String, door actor: String, vandaag: Datum = .vandaag(),
+        _ nieuw: [(Gebeurtenis, Datum)], in trajectID: TrajectID, door actor: String, vandaag: Datum = .vandaag(),
         verwachteVersie: Int64? = nil, eventIDs: [UUID]? = nil, correlatie: UUID? = nil,
         toegang: (Traject?) throws -> Void = { _ in }
     ) async throws -> AppendResult {
@@ -115,7 +114,7 @@ public struct Trajecten: Sendable {
                     metadata: EventMetadata(actor: actor, correlationID: correlatie, contentHash: vingerafdruk), occurredAt: datum.tijdstip))
             }
             do {
-                let resultaat = try await store.append(to: trajectID, expected: versie == 0 ? .noStream : .exact(versie), events)
+                let resultaat = try await store.append(to: trajectID.stroom, expected: versie == 0 ? .noStream : .exact(versie), events)
                 // A concurrent request with the same ids may have stored its events first; the store then
                 // returns those as a retry. Only the same content makes it one.
                 if eventIDs != nil, try await store.contentHashes(of: ids) != vingerafdrukken() { throw TrajectFout.andereHerhaling }
@@ -138,7 +137,7 @@ public struct Trajecten: Sendable {
     /// `leerling_vergeten` (without personal data). Either step may be repeated, and a forget that
     /// stopped between them is finished by `Bewaartermijn` (the nightly job): once the first step
     /// has run, the personal data is gone whatever happens next.
-    public func vergeet(_ trajectID: String, reden: VergeetReden, door actor: String, vandaag: Datum = .vandaag()) async throws {
+    public func vergeet(_ trajectID: TrajectID, reden: VergeetReden, door actor: String, vandaag: Datum = .vandaag()) async throws {
         guard let traject = try await laad(trajectID).traject else { throw TrajectFout.onbekendTraject }
         try await kluis.vergeet(trajectID, reden: reden)
         // Unless the case was forgotten already; the fixed id makes two concurrent calls write it once.
@@ -166,7 +165,7 @@ public struct Trajecten: Sendable {
 
     /// The fingerprint of each event as it would be stored: type, day and payload with personal
     /// data in plain text (`Kluis.vingerafdruk`).
-    private func vingerafdrukken(_ nieuw: [(Gebeurtenis, Datum)], in trajectID: String) async throws -> [String?] {
+    private func vingerafdrukken(_ nieuw: [(Gebeurtenis, Datum)], in trajectID: TrajectID) async throws -> [String?] {
         var uit: [String?] = []
         for (gebeurtenis, datum) in nieuw {
             uit.append(try await kluis.vingerafdruk("\(gebeurtenis.type)\n\(datum)\n\(try gebeurtenis.payloadJSON())",

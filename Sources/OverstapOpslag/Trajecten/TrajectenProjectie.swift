@@ -31,15 +31,16 @@ public struct TrajectenProjectie: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws {
-        var nieuw: [String: [(event: RecordedEvent, gebeurtenis: Gebeurtenis, payload: String, datum: Datum)]] = [:]
-        var geraakt: [String] = []
-        for event in events where TrajectID(stroom: event.streamID) != nil {
+        var nieuw: [TrajectID: [(event: RecordedEvent, gebeurtenis: Gebeurtenis, payload: String, datum: Datum)]] = [:]
+        var geraakt: [TrajectID] = []
+        for event in events {
+            guard let id = TrajectID(stroom: event.streamID) else { continue }
             let (gebeurtenis, payload) = try Gebeurtenis.lees(event)
-            if nieuw[event.streamID] == nil { geraakt.append(event.streamID) }
-            nieuw[event.streamID, default: []].append((event, gebeurtenis, payload, Datum(tijdstip: event.occurredAt)))
+            if nieuw[id] == nil { geraakt.append(id) }
+            nieuw[id, default: []].append((event, gebeurtenis, payload, Datum(tijdstip: event.occurredAt)))
         }
         guard !geraakt.isEmpty else { return }
-        var bekend: [String: Vorige] = [:]
+        var bekend: [TrajectID: Vorige] = [:]
         for rij in try await connection.query(
             "SELECT regio, versie, \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = ANY(\(geraakt)::text[])")
         {
@@ -48,9 +49,11 @@ public struct TrajectenProjectie: Projection {
         }
         var rijen = TijdlijnRijen()
         var standen: [(traject: Traject, versie: Int64)] = []
-        var teHerleiden: [String] = []
+        var teHerleiden: [(id: TrajectID, versie: Int64)] = []
         for id in geraakt {
-            let nieuweVanCase = nieuw[id]!
+            let nieuweVanCase = nieuw[id] ?? []
+            guard let eerste = nieuweVanCase.first, let laatste = nieuweVanCase.last, let vroegste = nieuweVanCase.map(\.datum).min()
+            else { continue }
             let vorige = bekend[id]
             let aanmelding = nieuweVanCase.lazy.compactMap { if case .aanmelding(let a) = $0.gebeurtenis { a } else { nil } }.first
             guard let regio = vorige?.regio ?? aanmelding?.regio else { throw TrajectFout.onbekendTraject }
@@ -60,21 +63,20 @@ public struct TrajectenProjectie: Projection {
                 rijen.append(event, regio: regio, datum: datum, gebeurtenis: gebeurtenis, payload: payload, teLaat: laat)
             }
             // Fold the new events onto the snapshot when they follow it; otherwise the whole case again.
-            let eerste = nieuweVanCase[0].event.streamVersion
-            let vanaf = vorige?.vervolgbaar(eersteVersie: eerste, vroegsteDatum: nieuweVanCase.map(\.datum).min()!)
-            if (vorige == nil && eerste == 1) || vanaf != nil,
+            let vanaf = vorige?.vervolgbaar(eersteVersie: eerste.event.streamVersion, vroegsteDatum: vroegste)
+            if (vorige == nil && eerste.event.streamVersion == 1) || vanaf != nil,
                 let traject = Traject.herleid(id: id, uit: nieuweVanCase.map { ($0.gebeurtenis, $0.datum) }, vanaf: vanaf)
             {
-                standen.append((traject, nieuweVanCase.last!.event.streamVersion))
+                standen.append((traject, laatste.event.streamVersion))
             } else {
-                teHerleiden.append(id)
+                teHerleiden.append((id, laatste.event.streamVersion))
             }
         }
         try await rijen.insert(on: connection)
         if !teHerleiden.isEmpty {
-            let versies = Dictionary(uniqueKeysWithValues: teHerleiden.map { ($0, nieuw[$0]!.last!.event.streamVersion) })
+            let versies = Dictionary(teHerleiden, uniquingKeysWith: max)
             let herleid = Overzichten.herleid(try await connection.query(
-                "SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id = ANY(\(teHerleiden)::text[]) ORDER BY traject_id, volgorde"))
+                "SELECT \(unsafeRaw: Overzichten.foldKolommen) FROM tijdlijn WHERE traject_id = ANY(\(teHerleiden.map(\.id))::text[]) ORDER BY traject_id, volgorde"))
             // The events were readable when they were projected; if a timeline row is not, this page fails and
             // the runner finds the event at fault.
             if let fout = herleid.onleesbaar.first { throw fout.oorzaak }
