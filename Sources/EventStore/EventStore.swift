@@ -1,13 +1,14 @@
 import Foundation
 import Logging
 import Postgres
+import Synchronization
 
 /// The append-only event log in PostgreSQL: streams with versions, idempotent appends, reads in
 /// stream order and in global order. Cheap to copy; share one per process.
 public struct EventStore: Sendable {
     /// The pool every operation runs on.
     public let pool: PostgresPool
-    let wakeUps: WakeUpSender
+    let wakeUps: WakeUps
     let logger: Logger
 
     /// The NOTIFY channel that wakes subscribers after appends (a hint only; they always re-query).
@@ -16,7 +17,7 @@ public struct EventStore: Sendable {
     /// Creates a store on `pool`; the schema comes from `sql/` through `Migrator`.
     public init(pool: PostgresPool, logger: Logger = Logger(label: "overstap.eventstore")) {
         self.pool = pool
-        self.wakeUps = WakeUpSender()
+        self.wakeUps = WakeUps()
         self.logger = logger
     }
 
@@ -49,8 +50,9 @@ public struct EventStore: Sendable {
         let result = AppendResult(
             streamVersion: try laatste.decode("stream_version"),
             positions: try rows.map { try Self.globalPosition($0) })
-        // The wake-up does not hold up the writer: subscribers re-query anyway and poll as a fallback.
-        Task { await wakeSubscribers() }
+        // The wake-up does not hold up the writer: `sendWakeUps` sends it; subscribers re-query
+        // anyway and poll as a fallback.
+        wakeUps.request()
         return result
     }
 
@@ -133,17 +135,12 @@ public struct EventStore: Sendable {
         throw EventStoreError.transactionCounterBehind(lastInLog: last, next: next)
     }
 
-    /// The `contentHash` stored with each of these event ids, in their order (`nil`: no such event,
-    /// or none stored with it).
-    public func contentHashes(of ids: [UUID]) async throws -> [String?] {
-        let rows = try await pool.query(
-            """
-            SELECT event_id, metadata->>'\(unsafeRaw: EventMetadata.CodingKeys.contentHash.rawValue)' AS content_hash
-            FROM events WHERE event_id = ANY(\(ids)::uuid[])
-            """)
-        let byID = Dictionary(try rows.map { (try $0.decode("event_id", as: UUID.self), try $0.decode("content_hash", as: String?.self)) },
-                              uniquingKeysWith: { first, _ in first })
-        return ids.map { byID[$0] ?? nil }
+    /// The stored events with these ids, whatever their stream, by stream and version; an id not
+    /// stored is absent. For telling a retry (the same ids again) from a new request.
+    public func events(withIDs ids: [UUID]) async throws -> [RecordedEvent] {
+        try await pool.query(
+            "SELECT \(unsafeRaw: Self.columns) FROM events WHERE event_id = ANY(\(ids)::uuid[]) ORDER BY stream_id, stream_version"
+        ).map(Self.recordedEvent)
     }
 
     /// The number of events stored.
@@ -196,21 +193,29 @@ public struct EventStore: Sendable {
         }
     }
 
-    /// Sends the wake-up NOTIFY outside the append's transaction (a NOTIFY inside it would
-    /// serialise all appending commits on PostgreSQL's notify queue lock).
-    func wakeSubscribers() async {
-        guard await wakeUps.claim() else { return }
-        repeat {
-            do {
-                // A NOTIFY takes a transaction id and commits like a write; as it is only a hint
-                // (lost in a crash anyway, and subscribers poll as a fallback) its commit need not
-                // wait for the WAL to reach disk, so it costs the writers no flush.
-                try await pool.query(
-                    "SELECT set_config('synchronous_commit', 'off', true), pg_notify(\(Self.notificationChannel), '')")
-            } catch {
-                logger.debug("wake-up notify failed; subscribers fall back to polling", metadata: ["error": "\(error)"])
-            }
-        } while await wakeUps.finishedShouldRepeat()
+    /// Sends the wake-up NOTIFY after appends until the task is cancelled: the one long-lived part
+    /// of the store, run as a service by the process that serves (`Dienst`). Requests that arrive
+    /// while a NOTIFY is on its way are merged into one more, so a burst of appends costs a NOTIFY
+    /// per round trip, never one each. Without it subscribers in other processes poll. Run it once
+    /// per store; a second call returns at once.
+    public func sendWakeUps() async {
+        guard let requests = wakeUps.claim() else { return }
+        for await _ in requests { await wakeSubscribers() }
+    }
+
+    /// Sends one wake-up NOTIFY now, outside any append's transaction (a NOTIFY inside it would
+    /// serialise all appending commits on PostgreSQL's notify queue lock): for a command that
+    /// wrote and ends, and for `sendWakeUps`. A failure is logged; subscribers poll anyway.
+    public func wakeSubscribers() async {
+        do {
+            // A NOTIFY takes a transaction id and commits like a write; as it is only a hint
+            // (lost in a crash anyway, and subscribers poll as a fallback) its commit need not
+            // wait for the WAL to reach disk, so it costs the writers no flush.
+            try await pool.query(
+                "SELECT set_config('synchronous_commit', 'off', true), pg_notify(\(Self.notificationChannel), '')")
+        } catch {
+            logger.debug("wake-up notify failed; subscribers fall back to polling", metadata: ["error": "\(error)"])
+        }
     }
 }
 
@@ -222,28 +227,24 @@ struct Page {
     var isCaughtUp: Bool
 }
 
-/// Coalesces wake-ups: while one NOTIFY is on its way, further appends only ask for one more.
-actor WakeUpSender {
-    private var sending = false
-    private var requested = false
+/// Wake-up requests from appends, for the one loop that sends them (`EventStore.sendWakeUps`):
+/// at most one is kept waiting, so requests made while a NOTIFY is on its way become one.
+final class WakeUps: Sendable {
+    private let requests: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+    private let claimed = Mutex(false)
 
-    /// True when the caller should send; otherwise the current sender will send once more.
-    func claim() -> Bool {
-        if sending {
-            requested = true
-            return false
-        }
-        sending = true
-        return true
-    }
+    init() { (requests, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1)) }
 
-    /// True when appends arrived while sending, so the sender must send again.
-    func finishedShouldRepeat() -> Bool {
-        if requested {
-            requested = false
-            return true
+    /// Asks for a NOTIFY; never waits.
+    func request() { continuation.yield() }
+
+    /// The requests, for the one sender; `nil` once another has taken them.
+    func claim() -> AsyncStream<Void>? {
+        claimed.withLock { taken in
+            guard !taken else { return nil }
+            taken = true
+            return requests
         }
-        sending = false
-        return false
     }
 }

@@ -40,7 +40,10 @@ package struct Omgeving {
                 Logger(label: "overstap").warning(
                     "read models not brought up to date; going on with them as they are", metadata: ["fout": "\(type(of: error))"])
             }
-            return try await body(omgeving)
+            let uitkomst = try await body(omgeving)
+            // What the command wrote reaches a running service at once, not at its next poll.
+            await omgeving.trajecten.store.wakeSubscribers()
+            return uitkomst
         }
     }
 

@@ -29,13 +29,13 @@ extension OverstapAPI {
     /// The OpenAPI document served at `/v1/openapi.json`.
     public static var openAPI: Data { Data(PackageResources.openapi_json) }
 
-    /// Ready when the database answers within two seconds, on the pool of its own. The number of
+    /// Ready when the database answers within `gereedBinnen` (2 s in `serve`), on the pool of its own. The number of
     /// events the projection set aside is a field, not a failure: the service still serves.
     @Sendable func gereed(_ request: Request, _ context: APIContext) async throws -> Response {
         let antwoord = try? await withThrowingTaskGroup(of: Int?.self) { group in
             group.addTask { try await quarantaine() }
             group.addTask {
-                try await Task.sleep(for: .seconds(2))
+                try await Task.sleep(for: gereedBinnen)
                 return nil
             }
             defer { group.cancelAll() }

@@ -21,30 +21,32 @@ public struct Dienst: Sendable {
 
     /// Composes the service on `trajecten`'s store. `lijsten` and `beheer` are the sizes of the
     /// pools for lists and for token checks (`nil`: those share the store's pool); a list waits at
-    /// most `lijstWachttijd` for a connection (then 503), a token check 2 s; `vandaag` is today in
-    /// Amsterdam (fixed in tests and the bench).
+    /// most `lijstWachttijd` for a connection (then 503), a token check 2 s, `/ready` `gereedBinnen`
+    /// for the database's answer; `vandaag` is today in Amsterdam (fixed in tests and the bench).
     public init(
         trajecten: Trajecten, instellingen: RegioInstellingen, metrieken: PrometheusCollectorRegistry,
-        lijsten: Int? = 4, beheer: Int? = 2, lijstWachttijd: Duration = .seconds(10),
+        lijsten: Int? = 4, beheer: Int? = 2, lijstWachttijd: Duration = .seconds(10), gereedBinnen: Duration = .seconds(2),
         vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
     ) {
         let configuratie = trajecten.store.pool.configuration
         let lijstenPool = lijsten.map { PostgresPool(configuratie, maximumConnections: $0, acquireTimeout: lijstWachttijd) }
         let beheerPool = beheer.map { PostgresPool(configuratie, maximumConnections: $0, acquireTimeout: .seconds(2)) }
         api = OverstapAPI(trajecten: trajecten, instellingen: instellingen, metrieken: metrieken,
-                          lijsten: lijstenPool, beheer: beheerPool, vandaag: vandaag)
+                          lijsten: lijstenPool, beheer: beheerPool, gereedBinnen: gereedBinnen, vandaag: vandaag)
         eigenPools = [lijstenPool, beheerPool].compactMap { $0 }
     }
 
     /// The long-lived parts: the HTTP server on `host`:`port` (0: any free port; `onServerRunning`
-    /// gets its channel) with `idleTimeout` for stalled clients, and, with `projectie`, the
-    /// projection that keeps the read models current (tests bring them up to date themselves).
+    /// gets its channel) with `idleTimeout` for stalled clients, the wake-ups after appends, and,
+    /// with `projectie`, the projection that keeps the read models current (tests bring them up to
+    /// date themselves).
     public func services(
         host: String, port: Int, logger: Logger, idleTimeout: Duration = .seconds(30), projectie: Bool = true,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> [any Service] {
         let app = api.application(host: host, port: port, logger: logger, idleTimeout: idleTimeout, onServerRunning: onServerRunning)
-        return projectie ? [app, ProjectieDienst(runner: api.projectie)] : [app]
+        let wekker = WekDienst(store: api.trajecten.store)
+        return projectie ? [app, wekker, ProjectieDienst(runner: api.projectie)] : [app, wekker]
     }
 
     /// Runs `services(…)` in one `ServiceGroup` until the calling task is cancelled (the bench and
@@ -85,5 +87,15 @@ struct ProjectieDienst: Service {
                 }
             }
         }
+    }
+}
+
+/// Sends the wake-up NOTIFY after appends (`EventStore.sendWakeUps`) while the service runs, so
+/// subscribers here and in other processes follow at once; stops on graceful shutdown.
+struct WekDienst: Service {
+    let store: EventStore
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await store.sendWakeUps() }
     }
 }

@@ -162,18 +162,26 @@ extension OverstapAPI {
     // MARK: Helpers
 
     /// The case now and as of `peildatum`, and its version; 404 when absent (or not yet
-    /// registered on `peildatum`), 403 when this reader may not see it.
+    /// registered on `peildatum`), 403 when this reader may not see it. Without a peildatum the
+    /// case is loaded from its snapshot (`Trajecten.laad`); a past day folds its events.
     private func lees(_ id: TrajectID, _ context: APIContext, peildatum: Datum?) async throws -> (nu: Traject, toen: Traject, versie: Int64) {
-        let gebeurtenissen = try await trajecten.gebeurtenissen(id)
-        guard let nu = Traject.herleid(id: id, uit: gebeurtenissen.map { ($0.1, $0.2) }) else { throw TrajectFout.onbekendTraject }
+        let nu: Traject, toen: Traject?, versie: Int64
+        if let peildatum {
+            let opgeslagen = try await trajecten.gebeurtenissen(id)
+            let gebeurtenissen = opgeslagen.map { ($0.1, $0.2) }
+            guard let stand = Traject.herleid(id: id, uit: gebeurtenissen) else { throw TrajectFout.onbekendTraject }
+            (nu, toen) = (stand, Traject.herleid(id: id, uit: gebeurtenissen.filter { $0.1 <= peildatum }))
+            versie = opgeslagen.last?.0.streamVersion ?? 0
+        } else {
+            let geladen = try await trajecten.laad(id)
+            guard let stand = geladen.traject else { throw TrajectFout.onbekendTraject }
+            (nu, toen, versie) = (stand, stand, geladen.versie)
+        }
         guard nu.isToegankelijk(voor: try context.ingelogd) else {
             throw Probleem.geenToegang("dit traject valt buiten uw regio of caseload")
         }
-        let tot = gebeurtenissen.filter { event in peildatum.map { event.2 <= $0 } ?? true }.map { ($0.1, $0.2) }
-        guard let toen = Traject.herleid(id: id, uit: tot) else {
-            throw Probleem(.notFound, "op deze peildatum was de leerling nog niet aangemeld")
-        }
-        return (nu, toen, gebeurtenissen.last?.0.streamVersion ?? 0)
+        guard let toen else { throw Probleem(.notFound, "op deze peildatum was de leerling nog niet aangemeld") }
+        return (nu, toen, versie)
     }
 
     private func uuid(_ context: APIContext) throws -> UUID {

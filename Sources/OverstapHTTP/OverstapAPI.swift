@@ -37,9 +37,11 @@ public struct OverstapAPI: Sendable {
     /// Creates the API. Writes, case reads and timelines use the store's pool; regional lists use
     /// `lijsten` and token checks, `/ready` and `/metrics` use `beheer` (both default to the
     /// store's pool; `serve` gives each its own, so that a burst of lists never starves a write).
+    /// `/ready` says the database does not answer when it takes longer than `gereedBinnen`.
     public init(
         trajecten: Trajecten, instellingen: RegioInstellingen, metrieken: PrometheusCollectorRegistry,
-        lijsten: PostgresPool? = nil, beheer: PostgresPool? = nil, vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
+        lijsten: PostgresPool? = nil, beheer: PostgresPool? = nil, gereedBinnen: Duration = .seconds(2),
+        vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
     ) {
         self.trajecten = trajecten
         self.metrieken = metrieken
@@ -48,8 +50,12 @@ public struct OverstapAPI: Sendable {
         self.beheer = beheer ?? trajecten.store.pool
         self.tokens = Tokens(pool: self.beheer)
         self.projectie = trajecten.projectie(instellingen)
+        self.gereedBinnen = gereedBinnen
         self.vandaag = vandaag
     }
+
+    /// How long `/ready` waits for the database.
+    let gereedBinnen: Duration
 
     var pool: PostgresPool { trajecten.store.pool }
     var dossier: Dossier { Dossier(trajecten: trajecten) }

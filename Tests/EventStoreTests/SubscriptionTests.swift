@@ -129,6 +129,8 @@ import Postgres
     @Test(.timeLimit(.minutes(1)))
     func aNotificationWakesACaughtUpSubscriberWithoutWaitingForThePoll() async throws {
         let db = try await TestDatabase.make()
+        let wakeUps = Task { await db.store.sendWakeUps() }
+        defer { wakeUps.cancel() }
         try await db.store.append(to: "s", expected: .noStream, [event("a")])
         let caughtUp = Locked(false)
         let subscriber = Task {

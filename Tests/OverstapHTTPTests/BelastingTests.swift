@@ -110,12 +110,16 @@ import Postgres
             let id = try await t.meldAan(door: coordinator)
             let elders = try await TestDatabase.make()
             let open = try await PostgresConnection.connect(elders.configuration)
-            try await open.query("BEGIN")
-            try await open.query("CREATE TABLE bezig (x int)")  // holds a transaction id, as `BEGIN; INSERT …; pg_sleep(40)` would
-            try await t.leg("contactmoment", ["vorm": "app"], op: "2026-02-01", bij: id, door: coordinator)
-            let tijdlijn = try await coordinator.get("/v1/leerlingen/\(id)/tijdlijn")
-            #expect(tijdlijn.json["actueel"] as? Bool == true && tijdlijn.resultaten.count == 2, "\(tijdlijn.tekst)")
-            try await open.query("ROLLBACK")
+            do {
+                try await open.query("BEGIN")
+                try await open.query("CREATE TABLE bezig (x int)")  // holds a transaction id, as `BEGIN; INSERT …; pg_sleep(40)` would
+                try await t.leg("contactmoment", ["vorm": "app"], op: "2026-02-01", bij: id, door: coordinator)
+                let tijdlijn = try await coordinator.get("/v1/leerlingen/\(id)/tijdlijn")
+                #expect(tijdlijn.json["actueel"] as? Bool == true && tijdlijn.resultaten.count == 2, "\(tijdlijn.tekst)")
+            } catch {
+                await open.close()  // also when the test is cancelled: no transaction left open behind it
+                throw error
+            }
             await open.close()
         }
     }

@@ -84,6 +84,48 @@ import Postgres
         #expect(herhaald == eerste)
         #expect(try await db.store.count() == 3)
     }
+
+    /// The write path loads the case from its snapshot and the events after it: the state it
+    /// decides on equals folding everything after every write, with the projection catching up
+    /// at every third, through a year with an event recorded late.
+    @Test func theCaseLoadedFromItsSnapshotEqualsTheWholeFoldAfterEveryWrite() async throws {
+        let db = try await TestDatabase.make()
+        let trajecten = db.trajecten
+        let runner = ProjectionRunner(store: db.store, projection: TrajectenProjectie(instellingen: RegioInstellingen()))
+        let id = TrajectID(UUID())
+        var geschreven: [(Gebeurtenis, Datum)] = []
+        for (index, (gebeurtenis, datum)) in Voorbeeld.samsJaar.enumerated() {
+            try await trajecten.registreer([(gebeurtenis, datum)], in: id, door: "coach-07", vandaag: Datum("2027-06-30")!)
+            geschreven.append((gebeurtenis, datum))
+            if index % 3 == 2 { try await runner.catchUp() }
+            let geladen = try await trajecten.laad(id)
+            #expect(geladen.traject == Traject.herleid(id: id, uit: geschreven), "after \(index + 1) events")
+            #expect(geladen.versie == Int64(index + 1))
+        }
+    }
+
+    /// Which load a write takes, seen through a snapshot that says something the log does not (a
+    /// coach nobody assigned): it shows where the snapshot is used, and is ignored where it would
+    /// be wrong (an event dated before its last day) or is of another shape.
+    @Test func aWriteUsesTheSnapshotOnlyWhereItHolds() async throws {
+        let (db, trajecten, id) = try await nieuw()
+        try await trajecten.registreer([(.coachToegewezen(.init(coach: "coach-07")), Datum("2026-02-01")!)], in: id, door: "c", vandaag: vandaag)
+        try await ProjectionRunner(store: db.store, projection: TrajectenProjectie(instellingen: RegioInstellingen())).catchUp()
+        var gemerkt = try #require(try await trajecten.laad(id).traject)
+        gemerkt.coach = "uit-de-stand"
+        try await db.pool.query("UPDATE trajecten SET stand = \(gemerkt.alsStand()) WHERE traject_id = \(id)")
+        #expect(try await trajecten.laad(id).traject?.coach == "uit-de-stand")
+        // A later event folds onto the snapshot: decided on it, and the load still starts there.
+        try await trajecten.registreer([(.contactmoment(.init(vorm: .app)), Datum("2026-03-01")!)], in: id, door: "c", vandaag: vandaag)
+        #expect(try await trajecten.laad(id).traject?.coach == "uit-de-stand")
+        // An event dated before the snapshot's last day: the whole case is folded from the log.
+        try await trajecten.registreer([(.toestemmingGegeven(.init(door: .ouder, scope: [.mbo])), Datum("2026-01-20")!)], in: id, door: "c", vandaag: vandaag)
+        let geladen = try await trajecten.laad(id)
+        #expect(geladen.traject?.coach == "coach-07" && geladen.traject?.toestemmingen == [.mbo] && geladen.versie == 4)
+        // A snapshot of another shape is never read.
+        try await db.pool.query("UPDATE trajecten SET stand = \(gemerkt.alsStand()), versie = 2, laatste_datum = '2026-02-01', stand_versie = 1 WHERE traject_id = \(id)")
+        #expect(try await trajecten.laad(id).traject?.coach == "coach-07")
+    }
 }
 
 @Suite struct EenJaarTests {

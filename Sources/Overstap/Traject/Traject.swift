@@ -74,13 +74,14 @@ public struct Traject: Equatable, Sendable {
         return traject
     }
 
-    /// The state after one more event, as `herleid` would fold `geschiedenis` (every event so far,
-    /// this one last): folded onto `traject` when dated on or after everything in it, else folded
-    /// anew from `geschiedenis` (an event recorded late takes its place by date). The write path
-    /// decides each event of a batch on this.
-    public static func verder(_ traject: Traject?, id: TrajectID, geschiedenis: [(Gebeurtenis, Datum)]) -> Traject? {
+    /// The state after one more event, as `herleid` would fold `geschiedenis` (every event since
+    /// `basis`, this one last) onto `basis`: folded onto `traject` when dated on or after everything
+    /// in it, else folded anew from `basis` (an event recorded late takes its place by date). Every
+    /// event of `geschiedenis` must be dated on or after `basis.laatsteGebeurtenisOp`. The write
+    /// path decides each event of a batch on this.
+    public static func verder(_ traject: Traject?, id: TrajectID, geschiedenis: [(Gebeurtenis, Datum)], basis: Traject? = nil) -> Traject? {
         guard var huidig = traject, let (gebeurtenis, datum) = geschiedenis.last, datum >= huidig.laatsteGebeurtenisOp else {
-            return herleid(id: id, uit: geschiedenis)
+            return herleid(id: id, uit: geschiedenis, vanaf: basis)
         }
         huidig.verwerk(gebeurtenis, op: datum)
         return huidig

@@ -43,18 +43,19 @@ public struct Trajecten: Sendable {
         self.pogingen = max(1, pogingen)
     }
 
-    /// A case's events as the rules read them (without personal data), in recorded order, with
-    /// their stored form.
-    public func gebeurtenissen(_ trajectID: TrajectID) async throws -> [(RecordedEvent, Gebeurtenis, Datum)] {
-        try await store.readStream(trajectID.stroom).map { event in
+    /// A case's events from `versie` on as the rules read them (without personal data), in
+    /// recorded order, with their stored form.
+    public func gebeurtenissen(_ trajectID: TrajectID, vanaf versie: Int64 = 1) async throws -> [(RecordedEvent, Gebeurtenis, Datum)] {
+        try await store.readStream(trajectID.stroom, from: versie).map { event in
             (event, try Gebeurtenis.lees(event).gebeurtenis, Datum(tijdstip: event.occurredAt))
         }
     }
 
-    /// The case as it stands, and its version (0: no case).
+    /// The case as it stands, and its version (0: no case): from its snapshot and the events
+    /// recorded after it where the snapshot holds, else folded from all its events.
     public func laad(_ trajectID: TrajectID) async throws -> (traject: Traject?, versie: Int64) {
-        let events = try await gebeurtenissen(trajectID)
-        return (Traject.herleid(id: trajectID, uit: events.map { ($0.1, $0.2) }), events.last?.0.streamVersion ?? 0)
+        let geladen = try await geladen(trajectID, vanaf: nil)
+        return (geladen.traject, geladen.versie)
     }
 
     /// Records `nieuw` on the case after checking every rule in order; all or nothing.
@@ -65,9 +66,10 @@ public struct Trajecten: Sendable {
     /// throws `teDrukBezet` when it lost every round. With `eventIDs`
     /// a retry of a batch already stored returns the original result and writes nothing.
     ///
-    /// The case is read and folded once per attempt: `toegang` (the caller's access check) sees
-    /// that state first (`nil`: no such case) and may throw to refuse; the decide step then folds
-    /// each new event onto it.
+    /// The case is loaded once per attempt (`laad`: the snapshot and what came after it, unless an
+    /// event of `nieuw` is dated before the snapshot's last day): `toegang` (the caller's access
+    /// check) sees that state first (`nil`: no such case) and may throw to refuse; the decide step
+    /// then folds each new event onto it.
     @discardableResult
     public func registreer(
         _ nieuw: [(Gebeurtenis, Datum)], in trajectID: TrajectID, door actor: String, vandaag: Datum = .vandaag(),
@@ -86,38 +88,42 @@ public struct Trajecten: Sendable {
             return nieuwe
         }
         for attempt in 1...pogingen {
-            let stored = try await gebeurtenissen(trajectID)
-            var geschiedenis = stored.map { ($0.1, $0.2) }
-            var traject = Traject.herleid(id: trajectID, uit: geschiedenis)
+            let geladen = try await geladen(trajectID, vanaf: nieuw.map(\.1).min())
+            var traject = geladen.traject
             try toegang(traject)
-            if let eerder = try Self.eerder(ids, nieuw, in: stored) {
+            if eventIDs != nil, let eerder = try await eerder(ids, nieuw, in: trajectID) {
                 guard zip(eerder.events, try await vingerafdrukken()).allSatisfy({ $0.metadata.contentHash == nil || $0.metadata.contentHash == $1 })
                 else { throw TrajectFout.andereHerhaling }
                 return eerder.resultaat
             }
-            let versie = stored.last?.0.streamVersion ?? 0
-            if let verwachteVersie, verwachteVersie != versie {
-                throw TrajectFout.versieConflict(verwacht: verwachteVersie, actueel: versie)
+            if let verwachteVersie, verwachteVersie != geladen.versie {
+                throw TrajectFout.versieConflict(verwacht: verwachteVersie, actueel: geladen.versie)
             }
             // Each new event is decided on the case including the ones before it in the batch,
             // folded in date order like any reader would (`Traject.verder`).
-            var events: [NewEvent] = []
+            var geschiedenis = geladen.sinds
             for (gebeurtenis, datum) in nieuw {
                 try Traject.beslis(gebeurtenis, op: datum, traject: traject, vandaag: vandaag)
                 geschiedenis.append((gebeurtenis, datum))
-                traject = Traject.verder(traject, id: trajectID, geschiedenis: geschiedenis)
+                traject = Traject.verder(traject, id: trajectID, geschiedenis: geschiedenis, basis: geladen.basis)
             }
+            var events: [NewEvent] = []
             for (((gebeurtenis, datum), id), vingerafdruk) in zip(zip(nieuw, ids), try await vingerafdrukken()) {
                 events.append(NewEvent(
                     id: id, type: gebeurtenis.type, schemaVersion: gebeurtenis.soort.schemaversie,
                     data: try await kluis.versleutel(try gebeurtenis.payloadJSON(), traject: trajectID, eventID: id),
                     metadata: EventMetadata(actor: actor, correlationID: correlatie, contentHash: vingerafdruk), occurredAt: datum.tijdstip))
             }
+            let versie = geladen.versie
             do {
                 let resultaat = try await store.append(to: trajectID.stroom, expected: versie == 0 ? .noStream : .exact(versie), events)
                 // A concurrent request with the same ids may have stored its events first; the store then
                 // returns those as a retry. Only the same content makes it one.
-                if eventIDs != nil, try await store.contentHashes(of: ids) != vingerafdrukken() { throw TrajectFout.andereHerhaling }
+                if eventIDs != nil {
+                    let opgeslagen = Dictionary(try await store.events(withIDs: ids).map { ($0.id, $0.metadata.contentHash) },
+                                                uniquingKeysWith: { eerste, _ in eerste })
+                    guard try await ids.map({ opgeslagen[$0] ?? nil }) == vingerafdrukken() else { throw TrajectFout.andereHerhaling }
+                }
                 return resultaat
             } catch EventStoreError.eventIDsReused {
                 throw TrajectFout.andereHerhaling  // the ids are taken by other events, on this case or another
@@ -146,21 +152,57 @@ public struct Trajecten: Sendable {
                              vandaag: vandaag, eventIDs: [naamUUID("leerling_vergeten|\(trajectID)")])
     }
 
-    /// The stored events and result of a batch with these ids, if it was stored before;
-    /// `andereHerhaling` when they were stored with other events (compared without personal data,
-    /// which is stored encrypted; the caller compares fingerprints, which cover it).
-    private static func eerder(
-        _ ids: [UUID], _ nieuw: [(Gebeurtenis, Datum)], in stored: [(RecordedEvent, Gebeurtenis, Datum)]
-    ) throws -> (events: [RecordedEvent], resultaat: AppendResult)? {
-        let byID = Dictionary(stored.map { ($0.0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let found = ids.compactMap { byID[$0] }
-        guard let laatste = found.last else { return nil }
-        guard found.count == ids.count else { throw TrajectFout.andereHerhaling }
-        for ((event, gebeurtenis, datum), (wens, wensDatum)) in zip(found, nieuw) {
-            let zonder = try Gebeurtenis.lees(type: wens.type, opgeslagen: Data(try wens.payloadZonderPersoonsgegevens().utf8))
-            guard event.type == wens.type, datum == wensDatum, gebeurtenis == zonder else { throw TrajectFout.andereHerhaling }
+    /// A case loaded to decide on: its state and version, and the base a new event folds onto.
+    private struct Geladen {
+        var traject: Traject?
+        var versie: Int64
+        /// The snapshot the events of `sinds` fold onto; `nil`: `sinds` is the whole case.
+        var basis: Traject?
+        /// The stored events after `basis`, with their days, in recorded order.
+        var sinds: [(Gebeurtenis, Datum)]
+    }
+
+    /// The case from its snapshot (`trajecten.stand`, `StandRij`) and the events recorded after the
+    /// version it covers, when the snapshot is of the current shape and neither those events nor
+    /// anything to be folded on (dated from `vanaf` on) lie before its last day; else from all its
+    /// events. Both give the same state (`Traject.herleid`).
+    private func geladen(_ trajectID: TrajectID, vanaf: Datum?) async throws -> Geladen {
+        if let rij = try await store.pool.query(
+            "SELECT versie, \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = \(trajectID)").first,
+            let basis = try StandRij(rij).traject(geldigOp: nil), vanaf.map({ $0 >= basis.laatsteGebeurtenisOp }) ?? true
+        {
+            let versie: Int64 = try rij.decode("versie")
+            let nieuwer = try await gebeurtenissen(trajectID, vanaf: versie + 1)
+            if nieuwer.allSatisfy({ $0.2 >= basis.laatsteGebeurtenisOp }) {
+                let sinds = nieuwer.map { ($0.1, $0.2) }
+                return Geladen(traject: Traject.herleid(id: trajectID, uit: sinds, vanaf: basis),
+                               versie: nieuwer.last?.0.streamVersion ?? versie, basis: basis, sinds: sinds)
+            }
         }
-        return (found.map(\.0), AppendResult(streamVersion: laatste.0.streamVersion, positions: found.map(\.0.globalPosition)))
+        let alles = try await gebeurtenissen(trajectID)
+        let sinds = alles.map { ($0.1, $0.2) }
+        return Geladen(traject: Traject.herleid(id: trajectID, uit: sinds), versie: alles.last?.0.streamVersion ?? 0, basis: nil, sinds: sinds)
+    }
+
+    /// The stored events and result of a batch with these ids, if it was stored before on this
+    /// case; `andereHerhaling` when they were stored with other events or on another case
+    /// (compared without personal data, which is stored encrypted; the caller compares
+    /// fingerprints, which cover it).
+    private func eerder(_ ids: [UUID], _ nieuw: [(Gebeurtenis, Datum)], in trajectID: TrajectID) async throws
+        -> (events: [RecordedEvent], resultaat: AppendResult)?
+    {
+        let opgeslagen = try await store.events(withIDs: ids)
+        guard !opgeslagen.isEmpty else { return nil }
+        let byID = Dictionary(opgeslagen.map { ($0.id, $0) }, uniquingKeysWith: { eerste, _ in eerste })
+        let found = ids.compactMap { byID[$0] }
+        guard found.count == ids.count, found.allSatisfy({ $0.streamID == trajectID.stroom }), let laatste = found.last
+        else { throw TrajectFout.andereHerhaling }
+        for (event, (wens, wensDatum)) in zip(found, nieuw) {
+            let zonder = try Gebeurtenis.lees(type: wens.type, opgeslagen: Data(try wens.payloadZonderPersoonsgegevens().utf8))
+            guard event.type == wens.type, Datum(tijdstip: event.occurredAt) == wensDatum, try Gebeurtenis.lees(event).gebeurtenis == zonder
+            else { throw TrajectFout.andereHerhaling }
+        }
+        return (found, AppendResult(streamVersion: laatste.streamVersion, positions: found.map(\.globalPosition)))
     }
 
     /// The fingerprint of each event as it would be stored: type, day and payload with personal
