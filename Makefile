@@ -49,12 +49,20 @@ test: deps
 	swift test --disable-xctest
 	@# The module boundaries (docs/architecture.md) on the package graph: a pure domain, no SQL in HTTP.
 	python3 Tests/architecture.py
-	@# The OpenAPI document must be valid OpenAPI 3 (its match with the router is a Swift test).
+	@# The OpenAPI document must be valid OpenAPI 3.1 (its match with the router and the decoder are Swift tests).
 	@python3 -c 'import openapi_spec_validator, yaml' 2>/dev/null || python3 -m pip install -q openapi-spec-validator pyyaml
-	python3 -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print("openapi.json: valid OpenAPI 3")' Sources/OverstapHTTP/openapi.json
+	python3 -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print("openapi.json: valid OpenAPI 3.1")' Sources/OverstapHTTP/openapi.json
 	@# Schema-driven fuzzing of the real server with a token of every role; any 5xx fails (about a minute).
 	@python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install -q schemathesis
 	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 Tests/outside/fuzz_api.py
+	@# The document as a contract: what it allows is accepted, what it does not is refused, every answer
+	@# documented, 405 with Allow (schemathesis, all its conformance checks, under a minute).
+	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 Tests/outside/contract_api.py
+	@# A client generated from the document (openapi-python-client) registers, records, reads.
+	@python3 -c 'import openapi_python_client' 2>/dev/null || python3 -m pip install -q openapi-python-client
+	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 Tests/outside/generated_client.py
+	@# docs/api.md shows the document's example of every event type.
+	python3 Tests/outside/api_examples.py
 	@# The risicolijst opened by LibreOffice Calc with Dutch settings (CSV and xlsx); openpyxl reads what Calc saw.
 	@$(MAKE) --no-print-directory deps APT_PACKAGES=libreoffice-calc-nogui
 	@python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q openpyxl

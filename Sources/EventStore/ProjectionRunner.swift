@@ -77,6 +77,28 @@ public struct ProjectionRunner: Sendable {
         return false
     }
 
+    /// Helps the projection until it has applied everything up to `position` (a committed event's,
+    /// e.g. `EventStore.head()` as a request arrived) or `deadline` passes, never waiting for
+    /// another runner's lock (that one is applying); returns where the projection stands and
+    /// whether that covers `position`. A failure to help is no failure of the read: it answers
+    /// with what the projection has.
+    public func reach(_ position: GlobalPosition, until deadline: ContinuousClock.Instant) async throws
+        -> (checkpoint: GlobalPosition, reached: Bool)
+    {
+        var checkpoint = try await checkpoint()
+        var pause = Duration.milliseconds(5)
+        while checkpoint < position, ContinuousClock.now < deadline {
+            if (try? await catchUpWithoutWaiting(until: deadline)) != true {
+                // Another runner is applying, or writers are still in flight: ask again, less often
+                // the longer it takes, so that many waiting readers do not crowd the pool.
+                try await Task.sleep(for: min(pause, deadline - ContinuousClock.now))
+                pause = min(pause * 2, .milliseconds(200))
+            }
+            checkpoint = try await self.checkpoint()
+        }
+        return (checkpoint, checkpoint >= position)
+    }
+
     /// Catches up, then follows new events until the task is cancelled.
     public func run(pollInterval: Duration = .seconds(1)) async throws {
         try await store.follow(pollInterval: pollInterval) {

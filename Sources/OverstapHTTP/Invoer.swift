@@ -107,7 +107,10 @@ struct Vraag {
 
     /// The region of a list: the reader's own, or (for an admin, who has none) the one asked for.
     func regio(voor lezer: Lezer) throws -> String {
-        guard let regio = try kenmerk("regio") ?? lezer.regio else { throw Probleem.ongeldig("regio", "ontbreekt") }
+        // Well-formed without it; only a reader without a region of its own (an admin) must name one.
+        guard let regio = try kenmerk("regio") ?? lezer.regio else {
+            throw Probleem.onverwerkbaar("regio", "ontbreekt: uw token hoort bij geen regio")
+        }
         guard lezer.magRegio(regio) else { throw Probleem.geenToegang("deze lijst hoort bij een andere regio") }
         return regio
     }

@@ -126,7 +126,7 @@ extension OverstapAPI {
             try await dossier.registreerLezing(id, wie: context.actor, via: "GET /v1/leerlingen/{id}/tijdlijn")
         }
         return try JSON.response(PaginaMet(pagina: pagina.van(regels, request), sleutel: "actueel", extra: stand.versie >= versie),
-                                 headers: [.eTag: etag(versie)])
+                                 headers: [.eTag: etag(versie), .readModelCurrent: stand.versie >= versie ? "true" : "false"])
     }
 
     /// How long a timeline read helps a lagging projection before it answers with what it has.
@@ -193,13 +193,15 @@ extension OverstapAPI {
 
     private func trajectID(_ context: APIContext) throws -> TrajectID { TrajectID(try uuid(context)) }
 
-    /// `If-Match: "7"` → 7; absent → no check; anything else (`"+7"`, `W/"7"`, `*`) is a 400:
-    /// only the exact tag the API sent matches.
+    /// `If-Match: "7"` → 7, and the same without the quotes (`7`, a common slip that cannot mean
+    /// anything else); absent → no check; anything else (`"+7"`, `W/"7"`, `*`, `"7`) is a 400.
     private func verwachteVersie(_ request: Request) throws -> Int64? {
         guard let header = request.headers[.ifMatch] else { return nil }
-        let cijfers = header.utf8.dropFirst().dropLast()
-        guard header.utf8.first == UInt8(ascii: "\""), header.utf8.last == UInt8(ascii: "\""), (1...18).contains(cijfers.count),
-            cijfers.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let versie = Int64(Substring(cijfers))
+        let bytes = Array(header.utf8)
+        let aanhalingstekens = bytes.count >= 2 && bytes.first == UInt8(ascii: "\"") && bytes.last == UInt8(ascii: "\"")
+        let cijfers = aanhalingstekens ? bytes.dropFirst().dropLast() : bytes[...]
+        guard (1...18).contains(cijfers.count), cijfers.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            let versie = Int64(String(decoding: cijfers, as: UTF8.self))
         else { throw Probleem.ongeldig("If-Match", "moet de ETag van een eerdere lezing zijn, bijvoorbeeld \"3\"") }
         return versie
     }

@@ -37,11 +37,12 @@ public struct OverstapAPI: Sendable {
     /// Creates the API. Writes, case reads and timelines use the store's pool; regional lists use
     /// `lijsten` and token checks, `/ready` and `/metrics` use `beheer` (both default to the
     /// store's pool; `serve` gives each its own, so that a burst of lists never starves a write).
-    /// `/ready` says the database does not answer when it takes longer than `gereedBinnen`.
+    /// `/ready` says the database does not answer when it takes longer than `gereedBinnen`; a list
+    /// waits at most `actueelBinnen` for the read models to hold the writes before it.
     public init(
         trajecten: Trajecten, instellingen: RegioInstellingen, metrieken: PrometheusCollectorRegistry,
         lijsten: PostgresPool? = nil, beheer: PostgresPool? = nil, gereedBinnen: Duration = .seconds(2),
-        vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
+        actueelBinnen: Duration = .seconds(2), vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
     ) {
         self.trajecten = trajecten
         self.metrieken = metrieken
@@ -51,11 +52,15 @@ public struct OverstapAPI: Sendable {
         self.tokens = Tokens(pool: self.beheer)
         self.projectie = trajecten.projectie(instellingen)
         self.gereedBinnen = gereedBinnen
+        self.actueelBinnen = actueelBinnen
         self.vandaag = vandaag
     }
 
     /// How long `/ready` waits for the database.
     let gereedBinnen: Duration
+    /// How long a list waits for the read models to hold the writes before it; then it answers
+    /// with what they have and `Read-Model-Current: false`.
+    let actueelBinnen: Duration
 
     var pool: PostgresPool { trajecten.store.pool }
     var dossier: Dossier { Dossier(trajecten: trajecten) }
@@ -67,6 +72,7 @@ public struct OverstapAPI: Sendable {
     public func router() -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: VerzoekMiddleware())
+        router.add(middleware: MethodenMiddleware(methoden: Methoden(routes)))
         router.add(middleware: MetricsMiddleware())
         for route in routes {
             @Sendable func antwoord(_ request: Request, _ context: APIContext) async throws -> Response {
@@ -81,9 +87,7 @@ public struct OverstapAPI: Sendable {
                 }
                 return try await route.handler(request, context)
             }
-            router.on(RouterPath(route.pad), method: route.methode, use: antwoord)
-            // HEAD on every GET (RFC 9110 §9.3.2); `VerzoekMiddleware` drops the body.
-            if route.methode == .get, !route.registreertLezing { router.on(RouterPath(route.pad), method: .head, use: antwoord) }
+            for methode in route.methoden { router.on(RouterPath(route.pad), method: methode, use: antwoord) }
         }
         return router
     }
@@ -130,6 +134,10 @@ struct Route: Sendable {
         self.registreertLezing = registreertLezing
         self.handler = handler
     }
+
+    /// The methods it answers: its own, and `HEAD` on a `GET` (RFC 9110 §9.3.2; `VerzoekMiddleware`
+    /// drops the body) unless that `GET` registers a read.
+    var methoden: [HTTPRequest.Method] { methode == .get && !registreertLezing ? [.get, .head] : [methode] }
 }
 
 /// The process's metrics backend.

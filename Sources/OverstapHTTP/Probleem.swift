@@ -35,6 +35,14 @@ struct Probleem: HTTPResponseError {
         return probleem
     }
 
+    /// A 422 naming the field: well-formed (the document allows it) but refused by a rule the
+    /// schema cannot say, such as a date after today or a birth date after the aanmelding.
+    static func onverwerkbaar(_ veld: String, _ reden: String) -> Probleem {
+        var probleem = Probleem(.unprocessableContent, "veld '\(veld)' \(reden)")
+        probleem.invalidParams = [.init(name: veld, reason: reden)]
+        return probleem
+    }
+
     static let nietGeauthenticeerd = Probleem(
         .unauthorized, "stuur een geldig token mee: Authorization: Bearer <token>",
         headers: [.wwwAuthenticate: #"Bearer realm="overstap""#])
@@ -47,6 +55,7 @@ struct Probleem: HTTPResponseError {
         case 401: "Niet geauthenticeerd"
         case 403: "Geen toegang"
         case 404: "Niet gevonden"
+        case 405: "Methode niet toegestaan"
         case 406: "Formaat niet beschikbaar"
         case 409: "Conflict met de huidige stand"
         case 412: "Versie komt niet overeen"
@@ -90,10 +99,10 @@ struct Probleem: HTTPResponseError {
             }
         case let fout as RegelFout:
             return switch fout {
-            case .datumInDeToekomst: .ongeldig("datum", "ligt in de toekomst")
+            case .datumInDeToekomst: .onverwerkbaar("datum", "ligt in de toekomst")
             case .persoonsgegevensOntbreken: .ongeldig("gegevens.persoonsgegevens", "ontbreekt")
             case .legeScope: .ongeldig("gegevens.scope", "noemt geen enkele scope")
-            case .geboortedatumNaAanmelding: .ongeldig("gegevens.persoonsgegevens.geboortedatum", "ligt niet voor de aanmelding")
+            case .geboortedatumNaAanmelding: .onverwerkbaar("gegevens.persoonsgegevens.geboortedatum", "ligt niet voor de aanmelding")
             case .trajectBestaatNiet: Probleem(.notFound, "dit traject bestaat niet")
             default: Probleem(.conflict, fout.description)
             }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Foundation
 import Hummingbird
 import Overstap
@@ -12,15 +13,20 @@ extension OverstapAPI {
             Route(.get, "/v1/coaches/{id}/caseload", rollen: [.coordinator, .coach, .admin], caseload),
             Route(.get, "/v1/afbouwstatus", rollen: [.coordinator, .admin], afbouwstatus),
             Route(.get, "/v1/risicolijst", rollen: [.coordinator, .overstaptafel, .admin], risicolijst),
+            // The list as a file at a URL of its own, for a spreadsheet's "from web" and for
+            // clients generated from the document (one response type per operation).
+            Route(.get, "/v1/risicolijst/csv", rollen: [.coordinator, .overstaptafel, .admin]) { try await risicolijst($0, $1, formaat: .csv) },
         ]
     }
 
     @Sendable func coachbelasting(_ request: Request, _ context: APIContext) async throws -> Response {
         let (regio, peildatum, pagina) = try lijstVraag(request, context)
+        let stand = try await bijgewerkt()
         let lasten = try await overzichten.coachbelasting(regio: regio, op: peildatum).map(CoachWeergave.init)
         let instellingen = overzichten.instellingen.voor(regio)
         return try JSON.response(PaginaMet(pagina: pagina.van(lasten, request), sleutel: "norm",
-                                           extra: ["minimum": instellingen.normMinimum, "maximum": instellingen.normMaximum]))
+                                           extra: ["minimum": instellingen.normMinimum, "maximum": instellingen.normMaximum]),
+                                 headers: stand)
     }
 
     @Sendable func caseload(_ request: Request, _ context: APIContext) async throws -> Response {
@@ -33,38 +39,44 @@ extension OverstapAPI {
             throw Probleem.geenToegang("een coach ziet alleen de eigen caseload")
         }
         let (regio, peildatum, pagina) = try lijstVraag(request, context)
+        let stand = try await bijgewerkt()
         let trajecten = try await overzichten.afbouwstatus(regio: regio, op: peildatum)
             .filter { $0.0.coach == coach && $0.0.isActiefVoorCoach }.map(TrajectRegel.init)
         struct Belasting: Encodable { var coach: String, actief: Int, status: Coachbelasting.Status }
         let belasting = Belasting(coach: coach, actief: trajecten.count,
                                   status: .init(actief: trajecten.count, instellingen: overzichten.instellingen.voor(regio)))
-        return try JSON.response(PaginaMet(pagina: pagina.van(trajecten, request), sleutel: "belasting", extra: belasting))
+        return try JSON.response(PaginaMet(pagina: pagina.van(trajecten, request), sleutel: "belasting", extra: belasting), headers: stand)
     }
 
     @Sendable func afbouwstatus(_ request: Request, _ context: APIContext) async throws -> Response {
         let (regio, peildatum, pagina) = try lijstVraag(request, context)
+        let stand = try await bijgewerkt()
         let statussen = try await overzichten.afbouwstatus(regio: regio, op: peildatum)
         struct Overzicht: Encodable { var perFase: [String: Int], teLaat: Int }
         let overzicht = Overzicht(
             perFase: Dictionary(uniqueKeysWithValues: Fase.allCases.map { fase in (fase.rawValue, statussen.count { $0.1.fase == fase }) }),
             teLaat: statussen.count { $0.1.teLaat })
         return try JSON.response(PaginaMet(pagina: pagina.van(statussen.map(TrajectRegel.init), request),
-                                           sleutel: "overzicht", extra: overzicht))
+                                           sleutel: "overzicht", extra: overzicht), headers: stand)
     }
 
     @Sendable func risicolijst(_ request: Request, _ context: APIContext) async throws -> Response {
-        let formaat = try lijstformaat(request)
+        try await risicolijst(request, context, formaat: try lijstformaat(request))
+    }
+
+    /// The at-risk list in `formaat`: a page of JSON, or the whole list as CSV or xlsx.
+    func risicolijst(_ request: Request, _ context: APIContext, formaat: Lijstformaat) async throws -> Response {
         let scheidingsteken = try Vraag(request).keuze("scheidingsteken", Tabel.Scheidingsteken.self) ?? .komma
         let (regio, peildatum, pagina) = try lijstVraag(request, context)
+        var stand = try await bijgewerkt()
+        stand[.vary] = "Accept"  // one URL, three representations
         let lijst = try await overzichten.risicolijst(regio: regio, op: peildatum)
         let lezer = try context.ingelogd
         guard formaat != .json else {
             var deze = pagina.van(lijst.map(RisicoWeergave.init), request)
             let namen = try await namen(deze.resultaten.map(\.trajectID), voor: lezer, context)
             for index in deze.resultaten.indices { deze.resultaten[index].naam = namen[deze.resultaten[index].trajectID] }
-            var antwoord = try JSON.response(deze)
-            antwoord.headers[.vary] = "Accept"  // one URL, three representations
-            return antwoord
+            return try JSON.response(deze, headers: stand)
         }
         // The whole list: a table prints it or a spreadsheet opens it in one go.
         let namen = try await namen(lijst.map(\.trajectID), voor: lezer, context)
@@ -74,13 +86,15 @@ extension OverstapAPI {
             [regel.trajectID.pad] + regel.cellen.dropFirst() + (lezer.rol == .overstaptafel ? [namen[regel.trajectID] ?? ""] : [])
         }
         let naam = "risicolijst-\(regio)-\(peildatum)"
-        return switch formaat {
+        switch formaat {
         case .xlsx:
-            Response(status: .ok, headers: [.contentType: Rekenblad.mediatype, .contentDisposition: bijlage(naam + ".xlsx"), .vary: "Accept"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: try Rekenblad.xlsx(blad: "risicolijst", kop: kop, rijen: rijen))))
+            (stand[.contentType], stand[.contentDisposition]) = (Rekenblad.mediatype, bijlage(naam + ".xlsx"))
+            return Response(status: .ok, headers: stand,
+                            body: .init(byteBuffer: ByteBuffer(bytes: try Rekenblad.xlsx(blad: "risicolijst", kop: kop, rijen: rijen))))
         case .csv, .json:
-            Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: bijlage(naam + ".csv"), .vary: "Accept"],
-                     body: .init(byteBuffer: ByteBuffer(string: Tabel.csv(kop, rijen, scheidingsteken: scheidingsteken))))
+            (stand[.contentType], stand[.contentDisposition]) = ("text/csv; charset=utf-8", bijlage(naam + ".csv"))
+            return Response(status: .ok, headers: stand,
+                            body: .init(byteBuffer: ByteBuffer(string: Tabel.csv(kop, rijen, scheidingsteken: scheidingsteken))))
         }
     }
 
@@ -95,6 +109,16 @@ extension OverstapAPI {
             namen[id] = try await dossier.persoonsgegevens(id, wie: context.actor, via: "GET /v1/risicolijst")?.naam
         }
         return namen
+    }
+
+    /// Read-your-writes for a list: waits until the read models hold every write acknowledged
+    /// before this request (the log's head as it arrived; at most `actueelBinnen`, 2 s in `serve`,
+    /// helping the projection along), and returns the headers that say how current the answer is
+    /// (`Read-Model-Position`, `Read-Model-Current`).
+    func bijgewerkt() async throws -> HTTPFields {
+        let kop = try await trajecten.store.head()
+        let (stand, bij) = try await projectie.reach(kop, until: .now + actueelBinnen)
+        return [.readModelPosition: stand.description, .readModelCurrent: bij ? "true" : "false"]
     }
 
     /// Region (the reader's own unless an admin names one), peildatum (today by default), page.

@@ -68,4 +68,9 @@ extension HTTPField.Name {
     static let apiVersion = Self("API-Version")!
     static let xRequestID = Self("X-Request-ID")!
     static let idempotencyKey = Self("Idempotency-Key")!
+    /// How far the read models behind an answer have got: a position in the log (`xid/position`).
+    static let readModelPosition = Self("Read-Model-Position")!
+    /// `true` when the answer reflects every write acknowledged before the request; `false` when
+    /// the read models still trail (the answer came after the wait ran out).
+    static let readModelCurrent = Self("Read-Model-Current")!
 }

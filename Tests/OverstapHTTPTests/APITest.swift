@@ -22,7 +22,7 @@ struct APITest: Sendable {
     /// `serve` sets them up (`nil`: those share the store's pool).
     static func met<T: Sendable>(
         lijsten: Int? = nil, beheer: Int? = nil, idleTimeout: Duration = .seconds(30), pogingen: Int = 12,
-        gereedBinnen: Duration = .seconds(2), _ body: @Sendable (APITest) async throws -> T
+        gereedBinnen: Duration = .seconds(2), actueelBinnen: Duration = .seconds(2), projectie: Bool = false, _ body: @Sendable (APITest) async throws -> T
     ) async throws -> T {
         let db = try await TestDatabase.make()
         let trajecten = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: .test), pogingen: pogingen)
@@ -30,13 +30,13 @@ struct APITest: Sendable {
         // at once on two cores, and the load tests measure order, not the deadline.
         let dienst = Dienst(trajecten: trajecten, instellingen: RegioInstellingen(), metrieken: metrieken,
                             lijsten: lijsten, beheer: beheer, lijstWachttijd: .seconds(30),
-                            gereedBinnen: gereedBinnen, vandaag: { vandaag })
+                            gereedBinnen: gereedBinnen, actueelBinnen: actueelBinnen, vandaag: { vandaag })
         var logger = Logger(label: "overstap.test")
         // Cancelling the server at the end of a test makes Hummingbird log its shutdown as errors.
         logger.logLevel = .critical
         let (poorten, melding) = AsyncStream.makeStream(of: Int.self)
         do {
-            let uitkomst = try await draai(dienst, logger, idleTimeout, melding, poorten, db, body)
+            let uitkomst = try await draai(dienst, logger, idleTimeout, projectie, melding, poorten, db, body)
             await dienst.sluit()
             return uitkomst
         } catch {
@@ -47,14 +47,15 @@ struct APITest: Sendable {
 
     /// Serves `dienst` until `body` is done with a client on its port.
     private static func draai<T: Sendable>(
-        _ dienst: Dienst, _ logger: Logger, _ idleTimeout: Duration, _ melding: AsyncStream<Int>.Continuation,
+        _ dienst: Dienst, _ logger: Logger, _ idleTimeout: Duration, _ projectie: Bool, _ melding: AsyncStream<Int>.Continuation,
         _ poorten: AsyncStream<Int>, _ db: TestDatabase, _ body: @Sendable (APITest) async throws -> T
     ) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                // Without the projection: a test brings the read models up to date where it means to.
+                // Without the projection unless asked: a test brings the read models up to date where
+                // it means to (a list helps the projection along itself, as in `serve`).
                 defer { melding.finish() }  // a server that never binds ends the wait for its port
-                try await dienst.draai(host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout, projectie: false) {
+                try await dienst.draai(host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout, projectie: projectie) {
                     melding.yield($0.localAddress?.port ?? 0)
                 }
                 return nil

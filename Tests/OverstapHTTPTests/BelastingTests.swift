@@ -92,7 +92,8 @@ import Postgres
             }
             // A read that is registered has no HEAD: the register must not hold a read nobody received.
             let id = try await t.meldAan(door: coordinator)
-            #expect(try await coordinator.verzoek(.HEAD, "/v1/leerlingen/\(id)").status == 404)
+            let geenHead = try await coordinator.verzoek(.HEAD, "/v1/leerlingen/\(id)")
+            #expect(geenHead.status == 405 && geenHead.header("Allow") == "GET, OPTIONS")
             let gelezen: Int = try await t.db.pool.query("SELECT count(*) AS n FROM inzage_registratie").first?.decode("n") ?? -1
             #expect(gelezen == 0)
             // A refusal too: its problem+json headers, no body on the wire.
@@ -103,7 +104,9 @@ import Postgres
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    // Three minutes like the other load tests: under the whole suite on two cores it passed 60 s
+    // twice (alone it takes 2 s); what it measures is that the timeline is current, not how fast.
+    @Test(.timeLimit(.minutes(3)))
     func aTransactionLeftOpenInAnotherDatabaseHoldsNoTimelineBack() async throws {
         try await APITest.met { t in
             let coordinator = try await t.coordinator()

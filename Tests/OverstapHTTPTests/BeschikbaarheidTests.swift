@@ -121,8 +121,6 @@ import Postgres
                 (Self.aanmelding(["verwachteStartdatum"], "2101-01-01"), "gegevens.verwachteStartdatum"),
                 (Self.aanmelding(["persoonsgegevens", "geboortedatum"], "0000-01-01"), "gegevens.persoonsgegevens.geboortedatum"),
                 (Self.aanmelding(["persoonsgegevens", "geboortedatum"], "1899-12-31"), "gegevens.persoonsgegevens.geboortedatum"),
-                (Self.aanmelding(["persoonsgegevens", "geboortedatum"], "2026-06-01"), "gegevens.persoonsgegevens.geboortedatum"),
-                (Self.aanmelding(["persoonsgegevens", "geboortedatum"], "2026-01-15"), "gegevens.persoonsgegevens.geboortedatum"),
                 (APITest.aanmelding(datum: "1899-12-31"), "datum"),
                 (APITest.aanmelding(datum: "0001-01-01"), "datum"),
                 (APITest.aanmelding(datum: "2101-01-01"), "datum"),
@@ -130,6 +128,12 @@ import Postgres
                 let antwoord = try await coordinator.post("/v1/leerlingen", json: body)
                 #expect(antwoord.status == 400, "\(veld): \(antwoord.tekst)")
                 #expect((antwoord.json["invalidParams"] as? [[String: String]])?.first?["name"] == veld, "\(antwoord.tekst)")
+            }
+            // Well-formed, in the window, but after the aanmelding: the rule refuses it (422), naming the field.
+            for geboren in ["2026-06-01", "2026-01-15"] {
+                let antwoord = try await coordinator.post("/v1/leerlingen", json: Self.aanmelding(["persoonsgegevens", "geboortedatum"], geboren))
+                #expect(antwoord.status == 422, "\(geboren): \(antwoord.tekst)")
+                #expect((antwoord.json["invalidParams"] as? [[String: String]])?.first?["name"] == "gegevens.persoonsgegevens.geboortedatum")
             }
             for datum in ["0001-01-01", "1899-12-31"] {
                 let antwoord = try await coordinator.post("/v1/leerlingen/\(id)/gebeurtenissen",

@@ -40,7 +40,7 @@ import OverstapOpslag
             try await weiger(try met(["type": "teleportatie"]), status: 400, veld: "type", t, coordinator, id)
             try await weiger(try met(["type": "no_show_gesignaleerd"]), status: 400, veld: "type", t, coordinator, id)
             try await weiger(try met(["type": 7]), status: 400, veld: "type", t, coordinator, id)
-            try await weiger(try met(["datum": "2026-11-21"]), status: 400, veld: "datum", t, coordinator, id)  // tomorrow
+            try await weiger(try met(["datum": "2026-11-21"]), status: 422, veld: "datum", t, coordinator, id)  // tomorrow: a rule, not the form
             try await weiger(try met(["datum": "1 februari"]), status: 400, veld: "datum", t, coordinator, id)
             try await weiger(try met(["extra": true]), status: 400, veld: "extra", t, coordinator, id)
             try await weiger(try json(["type": "contactmoment", "datum": "2026-02-01"]), status: 400, veld: "gegevens", t, coordinator, id)
@@ -82,11 +82,11 @@ import OverstapOpslag
                                             json: ["type": "contactmoment", "datum": "2026-02-01", "gegevens": ["vorm": "app"]]), 404),
                 (try await coordinator.get("/v1/leerlingen/niet-een-uuid"), 404),
                 (try await coordinator.get("/v1/bestaat-niet"), 404),
-                (try await coordinator.verzoek(.PUT, "/v1/risicolijst"), 404),
+                (try await coordinator.verzoek(.PUT, "/v1/risicolijst"), 405),  // a known path, not this method
                 (try await coordinator.get("/v1/risicolijst?peildatum=gisteren"), 400),
                 (try await coordinator.get("/v1/risicolijst?paginaGrootte=100000"), 400),
                 (try await coordinator.post("/v1/leerlingen", json: ["datum": "2026-01-15", "gegevens": ["regio": "Utrecht"]]), 400),
-                (try await coordinator.post("/v1/leerlingen", json: APITest.aanmelding(datum: "2027-01-01")), 400),
+                (try await coordinator.post("/v1/leerlingen", json: APITest.aanmelding(datum: "2027-01-01")), 422),  // after today
                 (try await t.anoniem.get("/v1/risicolijst"), 401),
             ] {
                 #expect(antwoord.status == status, "\(antwoord.tekst)")

@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -88,3 +89,39 @@ class Server:
                 return response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read()
+
+
+def schemathesis(naam, roles, arguments, ok_word="OK"):
+    """Runs schemathesis over every operation of /v1/openapi.json against a fresh server with a demo
+    region of 40, once per role with a token of that role (`roles`: role → scope arguments of
+    `overstap token create`) and `arguments` (checks, phases, time); the `{id}` of a case is a real
+    case (`schemathesis.toml`). Prints a line per role (schemathesis' output when it failed, or with
+    OVERSTAP_SCHEMATHESIS_VERBOSE), and fails on a failed run, a server that died or an internal error
+    logged. Returns the exit status for the script `naam`."""
+    failures = []
+    with Server(demo=40) as server:
+        tokens = {rol: server.token(rol, *scope) for rol, scope in roles.items()}
+        coordinator = server.token("coordinator", "--regio", "Utrecht")
+        _, _, body = server.request("GET", "/v1/risicolijst?peildatum=2026-11-20&paginaGrootte=1", coordinator)
+        env = {**server.env, "OVERSTAP_FUZZ_CASE": json.loads(body)["resultaten"][0]["id"]}
+        for rol, token in tokens.items():
+            result = subprocess.run(
+                [sys.executable, "-m", "schemathesis.cli", "--config-file", os.path.join(HERE, "schemathesis.toml"),
+                 "run", server.base + "/v1/openapi.json", "--url", server.base, "-H", f"Authorization: Bearer {token}",
+                 *arguments, "--workers", "1", "--seed", "2026", "--request-timeout", "15", "--no-color",
+                 "--suppress-health-check", "all"],
+                env=env, capture_output=True, text=True, cwd=server.tmp)  # its cache stays out of the repository
+            ok = result.returncode == 0
+            summary = [line for line in result.stdout.splitlines() if "passed" in line or "test cases" in line.lower()]
+            print(f"{naam} {rol}: {ok_word if ok else 'FAILED'} ({'; '.join(s.strip() for s in summary[-2:])})")
+            if os.environ.get("OVERSTAP_SCHEMATHESIS_VERBOSE") or not ok:
+                print(result.stdout[-12000:] + result.stderr[-2000:])
+            if not ok:
+                failures.append(rol)
+        if not server.alive():
+            failures.append("server died or unhealthy")
+    if server.errors:
+        failures.append("internal errors logged")
+        print("".join(server.errors[:20]))
+    print(f"{naam}: {len(roles) - len([f for f in failures if f in roles])} passed, {len(failures)} failed")
+    return 1 if failures else 0
