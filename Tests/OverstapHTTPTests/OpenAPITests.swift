@@ -134,7 +134,7 @@ import Testing
                 let verplicht = Set(schema["required"] as? [String] ?? [])
                 for (naam, deel) in schema["properties"] as? [String: Any] ?? [:] {
                     getoetst += 1
-                    // Required by a rule rather than by the reader: refused with a 422 (`RegelFout.persoonsgegevensOntbreken`).
+                    // Required by a rule rather than by the reader: refused with a 400 (`RegelFout.persoonsgegevensOntbreken`).
                     let doorRegel = ["aanmelding", "overdracht_zorgteam"].contains(type) && pad.isEmpty && naam == "persoonsgegevens"
                     #expect(leest(met(naam, nil)) != (verplicht.contains(naam) && !doorRegel), "\(plaats).\(naam): required or not")
                     let (eigen, nullbaar) = kern(deel)
