@@ -145,9 +145,9 @@ public struct EventStore: Sendable {
 
     /// The position of the newest committed event (`.start` for an empty log): every append
     /// acknowledged before the call lies at or before it. A reader that waits until a projection
-    /// has passed it sees its own writes.
-    public func head() async throws -> GlobalPosition {
-        guard let row = try await pool.query(
+    /// has passed it sees its own writes. Runs on `pool` (default: the store's).
+    public func head(on pool: PostgresPool? = nil) async throws -> GlobalPosition {
+        guard let row = try await (pool ?? self.pool).query(
             "SELECT transaction_id::text AS transaction_xid, position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1"
         ).first else { return .start }
         return try Self.globalPosition(row)
@@ -206,11 +206,10 @@ public struct EventStore: Sendable {
     /// Sends the wake-up NOTIFY after appends until the task is cancelled: the one long-lived part
     /// of the store, run as a service by the process that serves (`Dienst`). Requests that arrive
     /// while a NOTIFY is on its way are merged into one more, so a burst of appends costs a NOTIFY
-    /// per round trip, never one each. Without it subscribers in other processes poll. Run it once
-    /// per store; a second call returns at once.
+    /// per round trip, never one each. Without it subscribers in other processes poll. One sender
+    /// per store: a later call takes over and the earlier one returns.
     public func sendWakeUps() async {
-        guard let requests = wakeUps.claim() else { return }
-        for await _ in requests { await wakeSubscribers() }
+        for await _ in wakeUps.claim() { await wakeSubscribers() }
     }
 
     /// Sends one wake-up NOTIFY now, outside any append's transaction (a NOTIFY inside it would
@@ -237,24 +236,22 @@ struct Page {
     var isCaughtUp: Bool
 }
 
-/// Wake-up requests from appends, for the one loop that sends them (`EventStore.sendWakeUps`):
-/// at most one is kept waiting, so requests made while a NOTIFY is on its way become one.
+/// Wake-up requests from appends, for the loop that sends them (`EventStore.sendWakeUps`): at most
+/// one is kept waiting, so requests made while a NOTIFY is on its way become one. Without a loop a
+/// request is dropped (subscribers poll).
 final class WakeUps: Sendable {
-    private let requests: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-    private let claimed = Mutex(false)
-
-    init() { (requests, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1)) }
+    private let current = Mutex<AsyncStream<Void>.Continuation?>(nil)
 
     /// Asks for a NOTIFY; never waits.
-    func request() { continuation.yield() }
+    func request() { current.withLock { _ = $0?.yield() } }
 
-    /// The requests, for the one sender; `nil` once another has taken them.
-    func claim() -> AsyncStream<Void>? {
-        claimed.withLock { taken in
-            guard !taken else { return nil }
-            taken = true
-            return requests
+    /// A new stream of requests for a sender. A later sender takes over: the earlier one's stream ends.
+    func claim() -> AsyncStream<Void> {
+        let (requests, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        current.withLock { earlier in
+            earlier?.finish()
+            earlier = continuation
         }
+        return requests
     }
 }

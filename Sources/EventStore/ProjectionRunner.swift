@@ -60,9 +60,10 @@ public struct ProjectionRunner: Sendable {
     /// Applies what it can now without waiting: returns at once when another runner holds the
     /// lock (that one is applying) or when committed events wait for writers still in flight,
     /// and between pages once `deadline` has passed. Returns whether it reached the end of the log.
-    public func catchUpWithoutWaiting(until deadline: ContinuousClock.Instant) async throws -> Bool {
+    /// Runs on `pool` (default: the store's), so that a reader can help on a pool of its own.
+    public func catchUpWithoutWaiting(until deadline: ContinuousClock.Instant, on pool: PostgresPool? = nil) async throws -> Bool {
         while ContinuousClock.now < deadline {
-            let step = try await store.pool.withTransaction { connection -> Step? in
+            let step = try await (pool ?? store.pool).withTransaction { connection -> Step? in
                 let locked: Bool = try await connection.query(
                     "SELECT pg_try_advisory_xact_lock(hashtextextended(\(lockKey), 0)) AS locked"
                 ).first?.decode("locked") ?? false
@@ -79,22 +80,25 @@ public struct ProjectionRunner: Sendable {
 
     /// Helps the projection until it has applied everything up to `position` (a committed event's,
     /// e.g. `EventStore.head()` as a request arrived) or `deadline` passes, never waiting for
-    /// another runner's lock (that one is applying); returns where the projection stands and
-    /// whether that covers `position`. A failure to help is no failure of the read: it answers
-    /// with what the projection has.
-    public func reach(_ position: GlobalPosition, until deadline: ContinuousClock.Instant) async throws
+    /// another runner's lock (that one is applying), on `pool` (default: the store's; a reader
+    /// passes its own, so that waiting readers never take a writer's connection); returns where the
+    /// projection stands and whether that covers `position`. A failure to help is no failure of the
+    /// read: it answers with what the projection has. An event set aside in quarantine counts as
+    /// passed (see `quarantineCount`).
+    public func reach(_ position: GlobalPosition, until deadline: ContinuousClock.Instant, on pool: PostgresPool? = nil) async throws
         -> (checkpoint: GlobalPosition, reached: Bool)
     {
-        var checkpoint = try await checkpoint()
+        let pool = pool ?? store.pool
+        var checkpoint = try await pool.withConnection { try await loadCheckpoint(on: $0) }
         var pause = Duration.milliseconds(5)
         while checkpoint < position, ContinuousClock.now < deadline {
-            if (try? await catchUpWithoutWaiting(until: deadline)) != true {
+            if (try? await catchUpWithoutWaiting(until: deadline, on: pool)) != true {
                 // Another runner is applying, or writers are still in flight: ask again, less often
                 // the longer it takes, so that many waiting readers do not crowd the pool.
                 try await Task.sleep(for: min(pause, deadline - ContinuousClock.now))
                 pause = min(pause * 2, .milliseconds(200))
             }
-            checkpoint = try await self.checkpoint()
+            checkpoint = try await pool.withConnection { try await loadCheckpoint(on: $0) }
         }
         return (checkpoint, checkpoint >= position)
     }

@@ -100,20 +100,18 @@ extension OverstapAPI {
     }
 
     /// `GET /v1/leerlingen/{id}/tijdlijn`: every event in the order it happened, paginated. Reads
-    /// the timeline projection; when it lags behind the case, helps it along for at most
-    /// `tijdlijnWachttijd` without ever waiting for another runner's lock, then answers with what
-    /// it has and `actueel: false` (also while an event of the case is in quarantine).
+    /// the timeline projection; when it lags behind the case, waits for the read models
+    /// (`wachtOpLeesmodellen`) for at most `tijdlijnWachttijd`, then answers with what it has and
+    /// `actueel: false` (also while an event of the case is in quarantine).
     @Sendable func tijdlijn(_ request: Request, _ context: APIContext) async throws -> Response {
         let id = try trajectID(context)
         let vraag = Vraag(request)
         let peildatum = try vraag.datum("peildatum")
         let pagina = try Paginering(vraag)
         let (nu, _, versie) = try await lees(id, context, peildatum: peildatum)
-        let tot = ContinuousClock.now + Self.tijdlijnWachttijd
         var stand = try await tijdlijnen.stand(van: id)
-        while stand.versie < versie, !stand.vastgehouden, ContinuousClock.now < tot {
-            // Helping is best effort: whatever goes wrong here, the read answers with what it has.
-            if (try? await projectie.catchUpWithoutWaiting(until: tot)) != true { try await Task.sleep(for: .milliseconds(10)) }
+        if stand.versie < versie, !stand.vastgehouden {
+            _ = try await wachtOpLeesmodellen(binnen: Self.tijdlijnWachttijd, op: pool)
             stand = try await tijdlijnen.stand(van: id)
         }
         // Consent and scope as they are now, also for a view of the past (as for the case itself).

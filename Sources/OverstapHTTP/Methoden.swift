@@ -19,17 +19,17 @@ struct Methoden: Sendable {
             perPad[route.pad, default: []] += route.methoden
         }
         paden = volgorde.map { pad in
-            (pad.split(separator: "/", omittingEmptySubsequences: false).map { $0.hasPrefix("{") ? nil : String($0) },
+            (pad.split(separator: "/").map { $0.hasPrefix("{") ? nil : String($0) },
              (perPad[pad] ?? []) + [.options])
         }
     }
 
     /// The methods the path of `request` answers, for `Allow` (`nil`: no such path).
     func toegestaan(_ pad: String) -> [HTTPRequest.Method]? {
-        let delen = pad.split(separator: "/", omittingEmptySubsequences: false)
+        // Empty segments do not count, as for the router (`//v1/risicolijst/` is `/v1/risicolijst`).
+        let delen = pad.split(separator: "/")
         return paden.first { sjabloon in
-            sjabloon.segmenten.count == delen.count
-                && zip(sjabloon.segmenten, delen).allSatisfy { verwacht, deel in verwacht.map { $0 == deel } ?? !deel.isEmpty }
+            sjabloon.segmenten.count == delen.count && zip(sjabloon.segmenten, delen).allSatisfy { verwacht, deel in verwacht.map { $0 == deel } ?? true }
         }?.methoden
     }
 }
@@ -47,6 +47,6 @@ struct MethodenMiddleware: RouterMiddleware {
         }
         let allow = toegestaan.map(\.rawValue).joined(separator: ", ")
         guard request.method != .options else { return Response(status: .noContent, headers: [.allow: allow]) }
-        throw Probleem(.methodNotAllowed, "dit pad kent \(request.method.rawValue) niet; wel \(allow)", headers: [.allow: allow])
+        throw Probleem(.methodNotAllowed, "dit pad kent deze methode niet; wel \(allow)", headers: [.allow: allow])
     }
 }

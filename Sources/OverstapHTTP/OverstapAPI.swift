@@ -72,8 +72,8 @@ public struct OverstapAPI: Sendable {
     public func router() -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: VerzoekMiddleware())
-        router.add(middleware: MethodenMiddleware(methoden: Methoden(routes)))
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: MethodenMiddleware(methoden: Methoden(routes)))
         for route in routes {
             @Sendable func antwoord(_ request: Request, _ context: APIContext) async throws -> Response {
                 var context = context

@@ -1,8 +1,10 @@
+import EventStore
 import HTTPTypes
 import Foundation
 import Hummingbird
 import Overstap
 import OverstapOpslag
+import Postgres
 
 /// The region's lists, for today or as of `peildatum`: coach loads, one coach's caseload, the
 /// afbouw status and the at-risk list (JSON, or CSV for `Accept: text/csv`).
@@ -67,13 +69,13 @@ extension OverstapAPI {
     /// The at-risk list in `formaat`: a page of JSON, or the whole list as CSV or xlsx.
     func risicolijst(_ request: Request, _ context: APIContext, formaat: Lijstformaat) async throws -> Response {
         let scheidingsteken = try Vraag(request).keuze("scheidingsteken", Tabel.Scheidingsteken.self) ?? .komma
-        let (regio, peildatum, pagina) = try lijstVraag(request, context)
+        let (regio, peildatum) = try lijstPlek(request, context)
         var stand = try await bijgewerkt()
         stand[.vary] = "Accept"  // one URL, three representations
         let lijst = try await overzichten.risicolijst(regio: regio, op: peildatum)
         let lezer = try context.ingelogd
         guard formaat != .json else {
-            var deze = pagina.van(lijst.map(RisicoWeergave.init), request)
+            var deze = try Paginering(Vraag(request)).van(lijst.map(RisicoWeergave.init), request)
             let namen = try await namen(deze.resultaten.map(\.trajectID), voor: lezer, context)
             for index in deze.resultaten.indices { deze.resultaten[index].naam = namen[deze.resultaten[index].trajectID] }
             return try JSON.response(deze, headers: stand)
@@ -112,19 +114,34 @@ extension OverstapAPI {
     }
 
     /// Read-your-writes for a list: waits until the read models hold every write acknowledged
-    /// before this request (the log's head as it arrived; at most `actueelBinnen`, 2 s in `serve`,
-    /// helping the projection along), and returns the headers that say how current the answer is
-    /// (`Read-Model-Position`, `Read-Model-Current`).
+    /// before this request (`wachtOpLeesmodellen`, at most `actueelBinnen`, 2 s in `serve`, on the
+    /// lists' own pool), and returns the headers that say how current the answer is:
+    /// `Read-Model-Position`, and `Read-Model-Current`, true only when the projection passed the
+    /// head and holds no event aside in quarantine.
     func bijgewerkt() async throws -> HTTPFields {
-        let kop = try await trajecten.store.head()
-        let (stand, bij) = try await projectie.reach(kop, until: .now + actueelBinnen)
-        return [.readModelPosition: stand.description, .readModelCurrent: bij ? "true" : "false"]
+        let (positie, bij) = try await wachtOpLeesmodellen(binnen: actueelBinnen, op: overzichten.pool)
+        let vastgehouden = try await projectie.quarantineCount(on: overzichten.pool)
+        let actueel = bij && vastgehouden == 0
+        return [.readModelPosition: positie.description, .readModelCurrent: actueel ? "true" : "false"]
+    }
+
+    /// Waits, helping the projection along on `pool`, until it has applied the log's head as of
+    /// now, for at most `binnen`; returns where it got and whether that covers the head.
+    func wachtOpLeesmodellen(binnen: Duration, op pool: PostgresPool) async throws -> (positie: GlobalPosition, bij: Bool) {
+        let (positie, bij) = try await projectie.reach(try await trajecten.store.head(on: pool), until: .now + binnen, on: pool)
+        return (positie, bij)
     }
 
     /// Region (the reader's own unless an admin names one), peildatum (today by default), page.
     private func lijstVraag(_ request: Request, _ context: APIContext) throws -> (String, Datum, Paginering) {
+        let (regio, peildatum) = try lijstPlek(request, context)
+        return (regio, peildatum, try Paginering(Vraag(request)))
+    }
+
+    /// Region and peildatum of a list, for a list that is a whole file (no pages).
+    private func lijstPlek(_ request: Request, _ context: APIContext) throws -> (String, Datum) {
         let vraag = Vraag(request)
-        return (try vraag.regio(voor: try context.ingelogd), try vraag.datum("peildatum") ?? vandaag(), try Paginering(vraag))
+        return (try vraag.regio(voor: try context.ingelogd), try vraag.datum("peildatum") ?? vandaag())
     }
 
     /// What the client takes most (`Accept`, by its `q`; the order it lists them among equals):

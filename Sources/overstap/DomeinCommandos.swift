@@ -212,7 +212,7 @@ extension Tabel.Scheidingsteken: ExpressibleByArgument {}
 /// A case id on the command line: as the CLI prints it (`traject-…`) or as the API does (the uuid).
 extension TrajectID: ExpressibleByArgument {
     public init?(argument: String) {
-        guard let id = TrajectID(stroom: argument) ?? TrajectID(pad: argument) else { return nil }
+        guard let id = TrajectID(stroom: argument.lowercased()) ?? TrajectID(pad: argument) else { return nil }
         self = id
     }
 }

@@ -96,7 +96,7 @@ struct Vergeet: AsyncParsableCommand {
         }
         return try tekst.split(whereSeparator: \.isNewline).enumerated().map { nummer, regel in
             let velden = regel.split(separator: "\t").map(String.init)
-            guard let id = velden.first.flatMap(TrajectID.init(stroom:)), velden.count <= 3 else {
+            guard let id = velden.first.flatMap({ TrajectID(stroom: $0.lowercased()) }), velden.count <= 3 else {
                 throw CLIFout("line \(nummer + 1) of \(pad) is no ledger line. Hint: case id, time and reason, separated by tabs")
             }
             let op = velden.count > 1 ? try? Date(velden[1], strategy: .iso8601) : nil

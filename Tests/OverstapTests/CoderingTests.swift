@@ -102,7 +102,9 @@ import Testing
         let id = TrajectID(uuid)
         #expect(id.stroom == "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77" && id.pad == "0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77")
         #expect(TrajectID(pad: "0042E1D8-6A41-4F0E-9C63-3B3B1F2E0A77") == id && TrajectID(stroom: id.stroom) == id)
-        for vreemd in ["", "traject-", "coach-07", "token-1", "Traject-0042"] { #expect(TrajectID(stroom: vreemd) == nil, "\(vreemd)") }
+        for vreemd in ["", "traject-", "coach-07", "token-1", "Traject-0042", "traject-x", "traject-0042E1D8-6A41-4F0E-9C63-3B3B1F2E0A77"] {
+            #expect(TrajectID(stroom: vreemd) == nil, "\(vreemd)")
+        }
         for vreemd in ["", "0042", "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77", "../x"] { #expect(TrajectID(pad: vreemd) == nil, "\(vreemd)") }
     }
 }

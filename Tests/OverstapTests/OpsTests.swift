@@ -298,9 +298,12 @@ import Proces
         let (toegepast, melding) = try OpsTests.run([OpsTests.overstap, "vergeet", "--lijst", bestand.path], env: env)
         #expect(toegepast == 0 && melding.contains("1 leerling(en) uit de vergeetlijst vergeten; 1 niet in deze database"), "\(melding)")
 
-        try Data("traject-x\tgisteren\n".utf8).write(to: bestand)
+        try Data("\(TrajectID(UUID()).stroom)\tgisteren\n".utf8).write(to: bestand)
         let (fout, regel) = try OpsTests.run([OpsTests.overstap, "vergeet", "--lijst", bestand.path], env: env)
         #expect(fout == 1 && regel.contains("has no valid time. Hint:") && regel.split(separator: "\n").count == 1, "\(regel)")
+        try Data("traject-x\t2026-11-30T10:00:00Z\n".utf8).write(to: bestand)
+        let (geenID, zin) = try OpsTests.run([OpsTests.overstap, "vergeet", "--lijst", bestand.path], env: env)
+        #expect(geenID == 1 && zin.contains("is no ledger line. Hint:"), "\(zin)")
         #expect(try await db.store.count() == 2)
     }
 }

@@ -39,9 +39,9 @@ import Postgres
         var anders = Voorbeeld.aanmelding
         anders.regio = "Twente"; anders.vsoSchool = "Het Baken"; anders.verwachteStartdatum = d("2027-08-30")
         anders.beoogdeOpleiding = Opleiding(instelling: "ROC", opleiding: "Zorg", niveau: .niveau2, leerweg: .bbl)
-        let kaal = try #require(Traject.herleid(id: TrajectID(stroom: "traject-kaal")!, uit: [(.aanmelding(anders), d("2025-12-01"))]))
+        let kaal = try #require(Traject.herleid(id: TrajectID(UUID()), uit: [(.aanmelding(anders), d("2025-12-01"))]))
         let sam = try #require(Traject.herleid(id: Voorbeeld.id, uit: Voorbeeld.samsJaar))
-        let noShow = try #require(Traject.herleid(id: TrajectID(stroom: "traject-t2")!, uit: [
+        let noShow = try #require(Traject.herleid(id: TrajectID(UUID()), uit: [
             (.aanmelding(Voorbeeld.aanmelding), d("2026-01-15")),
             (.noShowGesignaleerd(.init(peildatum: d("2026-09-15"), schooljaar: Schooljaar(beginjaar: 2026), soort: .startOnbevestigd)), d("2026-09-15")),
             (.signaal(.init(soort: .thuissituatie)), d("2026-09-20")),
@@ -49,7 +49,7 @@ import Postgres
             (.afgesloten(.init(reden: .verhuisd)), d("2026-10-01")),
             (.leerlingVergeten(.init(reden: .verzoek)), d("2026-10-02")),
         ]))
-        let stage = try #require(Traject.herleid(id: TrajectID(stroom: "traject-t3")!, uit: [
+        let stage = try #require(Traject.herleid(id: TrajectID(UUID()), uit: [
             (.aanmelding(Voorbeeld.aanmelding), d("2026-01-15")),
             (.gestart(.init(instelling: "MBO Utrecht", opleiding: "Entree")), d("2026-09-01")),
             (.stageGestart(.init(stagebedrijf: "Bakkerij")), d("2026-10-01")),

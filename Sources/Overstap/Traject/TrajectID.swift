@@ -12,9 +12,12 @@ public struct TrajectID: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The case with this uuid.
     public init(_ uuid: UUID) { stroom = Self.voorvoegsel + uuid.uuidString.lowercased() }
 
-    /// A stream id of a case (`traject-…`); `nil` for any other stream.
+    /// A stream id of a case (`traject-` and a lower-case uuid, as `init(_:)` writes it); `nil` for
+    /// any other stream.
     public init?(stroom: String) {
-        guard stroom.hasPrefix(Self.voorvoegsel), stroom.count > Self.voorvoegsel.count else { return nil }
+        guard stroom.hasPrefix(Self.voorvoegsel), let uuid = UUID(uuidString: String(stroom.dropFirst(Self.voorvoegsel.count))),
+            Self.voorvoegsel + uuid.uuidString.lowercased() == stroom
+        else { return nil }
         self.stroom = stroom
     }
 

@@ -66,7 +66,7 @@ public struct Trajecten: Sendable {
     /// throws `teDrukBezet` when it lost every round. With `eventIDs`
     /// a retry of a batch already stored returns the original result and writes nothing.
     ///
-    /// The case is loaded once per attempt (`laad`: the snapshot and what came after it, unless an
+    /// The case is loaded once per attempt (`geladen`: the snapshot and what came after it, unless an
     /// event of `nieuw` is dated before the snapshot's last day): `toegang` (the caller's access
     /// check) sees that state first (`nil`: no such case) and may throw to refuse; the decide step
     /// then folds each new event onto it.
