@@ -63,6 +63,9 @@ test: deps
 	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 Tests/outside/generated_client.py
 	@# docs/api.md shows the document's example of every event type.
 	python3 Tests/outside/api_examples.py
+	@# The overstaptafel's list printed to PDF by headless Chromium and read back (pdftotext).
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="chromium poppler-utils"
+	OVERSTAP_BIN=$$(swift build --show-bin-path)/overstap python3 Tests/outside/afdruk.py
 	@# The risicolijst opened by LibreOffice Calc with Dutch settings (CSV and xlsx); openpyxl reads what Calc saw.
 	@$(MAKE) --no-print-directory deps APT_PACKAGES=libreoffice-calc-nogui
 	@python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q openpyxl

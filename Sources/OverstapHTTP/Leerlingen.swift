@@ -107,6 +107,7 @@ extension OverstapAPI {
         let id = try trajectID(context)
         let vraag = Vraag(request)
         let peildatum = try vraag.datum("peildatum")
+        let bekendOp = try vraag.datum("bekendOp")
         let pagina = try Paginering(vraag)
         let (nu, _, versie) = try await lees(id, context, peildatum: peildatum)
         var stand = try await tijdlijnen.stand(van: id)
@@ -116,7 +117,7 @@ extension OverstapAPI {
         }
         // Consent and scope as they are now, also for a view of the past (as for the case itself).
         let ziet = nu.inzicht(voor: try context.ingelogd).zietBijzondereGegevens
-        var regels = try await tijdlijnen.tijdlijn(id, tot: peildatum)
+        var regels = try await tijdlijnen.tijdlijn(id, tot: peildatum, bekendOp: bekendOp)
         if !ziet {
             regels = regels.map(\.bijzonderVerborgen)
         } else if regels.contains(where: \.bijzonder) {
@@ -124,7 +125,8 @@ extension OverstapAPI {
             try await dossier.registreerLezing(id, wie: context.actor, via: "GET /v1/leerlingen/{id}/tijdlijn")
         }
         return try JSON.response(PaginaMet(pagina: pagina.van(regels, request), sleutel: "actueel", extra: stand.versie >= versie),
-                                 headers: [.eTag: etag(versie), .readModelCurrent: stand.versie >= versie ? "true" : "false"])
+                                 headers: [.eTag: etag(versie), .readModelCurrent: stand.versie >= versie ? "true" : "false"]
+                                    + peilkoppen(peildatum: peildatum, bekendOp: bekendOp))
     }
 
     /// How long a timeline read helps a lagging projection before it answers with what it has.

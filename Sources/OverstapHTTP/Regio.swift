@@ -22,10 +22,10 @@ extension OverstapAPI {
     }
 
     @Sendable func coachbelasting(_ request: Request, _ context: APIContext) async throws -> Response {
-        let (regio, peildatum, pagina) = try lijstVraag(request, context)
-        let stand = try await bijgewerkt()
-        let lasten = try await overzichten.coachbelasting(regio: regio, op: peildatum).map(CoachWeergave.init)
-        let instellingen = overzichten.instellingen.voor(regio)
+        let (plek, pagina) = try lijstVraag(request, context)
+        let stand = try await bijgewerkt(plek)
+        let lasten = try await overzichten.coachbelasting(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp).map(CoachWeergave.init)
+        let instellingen = overzichten.instellingen.voor(plek.regio)
         return try JSON.response(PaginaMet(pagina: pagina.van(lasten, request), sleutel: "norm",
                                            extra: ["minimum": instellingen.normMinimum, "maximum": instellingen.normMaximum]),
                                  headers: stand)
@@ -40,20 +40,20 @@ extension OverstapAPI {
         guard lezer.rol != .coach || lezer.coach == coach else {
             throw Probleem.geenToegang("een coach ziet alleen de eigen caseload")
         }
-        let (regio, peildatum, pagina) = try lijstVraag(request, context)
-        let stand = try await bijgewerkt()
-        let trajecten = try await overzichten.afbouwstatus(regio: regio, op: peildatum)
+        let (plek, pagina) = try lijstVraag(request, context)
+        let stand = try await bijgewerkt(plek)
+        let trajecten = try await overzichten.afbouwstatus(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp)
             .filter { $0.0.coach == coach && $0.0.isActiefVoorCoach }.map(TrajectRegel.init)
         struct Belasting: Encodable { var coach: String, actief: Int, status: Coachbelasting.Status }
         let belasting = Belasting(coach: coach, actief: trajecten.count,
-                                  status: .init(actief: trajecten.count, instellingen: overzichten.instellingen.voor(regio)))
+                                  status: .init(actief: trajecten.count, instellingen: overzichten.instellingen.voor(plek.regio)))
         return try JSON.response(PaginaMet(pagina: pagina.van(trajecten, request), sleutel: "belasting", extra: belasting), headers: stand)
     }
 
     @Sendable func afbouwstatus(_ request: Request, _ context: APIContext) async throws -> Response {
-        let (regio, peildatum, pagina) = try lijstVraag(request, context)
-        let stand = try await bijgewerkt()
-        let statussen = try await overzichten.afbouwstatus(regio: regio, op: peildatum)
+        let (plek, pagina) = try lijstVraag(request, context)
+        let stand = try await bijgewerkt(plek)
+        let statussen = try await overzichten.afbouwstatus(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp)
         struct Overzicht: Encodable { var perFase: [String: Int], teLaat: Int }
         let overzicht = Overzicht(
             perFase: Dictionary(uniqueKeysWithValues: Fase.allCases.map { fase in (fase.rawValue, statussen.count { $0.1.fase == fase }) }),
@@ -66,13 +66,13 @@ extension OverstapAPI {
         try await risicolijst(request, context, formaat: try lijstformaat(request))
     }
 
-    /// The at-risk list in `formaat`: a page of JSON, or the whole list as CSV or xlsx.
+    /// The at-risk list in `formaat`: a page of JSON, or the whole list as CSV, xlsx or a page to print.
     func risicolijst(_ request: Request, _ context: APIContext, formaat: Lijstformaat) async throws -> Response {
         let scheidingsteken = try Vraag(request).keuze("scheidingsteken", Tabel.Scheidingsteken.self) ?? .komma
-        let (regio, peildatum) = try lijstPlek(request, context)
-        var stand = try await bijgewerkt()
-        stand[.vary] = "Accept"  // one URL, three representations
-        let lijst = try await overzichten.risicolijst(regio: regio, op: peildatum)
+        let plek = try lijstPlek(request, context)
+        var stand = try await bijgewerkt(plek)
+        stand[.vary] = "Accept"  // one URL, four representations
+        let lijst = try await overzichten.risicolijst(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp)
         let lezer = try context.ingelogd
         guard formaat != .json else {
             var deze = try Paginering(Vraag(request)).van(lijst.map(RisicoWeergave.init), request)
@@ -87,8 +87,11 @@ extension OverstapAPI {
             // The id as the API's paths show it.
             [regel.trajectID.pad] + regel.cellen.dropFirst() + (lezer.rol == .overstaptafel ? [namen[regel.trajectID] ?? ""] : [])
         }
-        let naam = "risicolijst-\(regio)-\(peildatum)"
+        let naam = "risicolijst-\(plek.regio)-\(plek.peildatum)"
         switch formaat {
+        case .html:
+            stand[.contentType] = "text/html; charset=utf-8"
+            return Response(status: .ok, headers: stand, body: .init(byteBuffer: ByteBuffer(string: Afdruk.risicolijst(lijst, plek: plek, namen: namen))))
         case .xlsx:
             (stand[.contentType], stand[.contentDisposition]) = (Rekenblad.mediatype, bijlage(naam + ".xlsx"))
             return Response(status: .ok, headers: stand,
@@ -118,11 +121,13 @@ extension OverstapAPI {
     /// lists' own pool), and returns the headers that say how current the answer is:
     /// `Read-Model-Position`, and `Read-Model-Current`, true only when the projection passed the
     /// head and holds no event aside in quarantine.
-    func bijgewerkt() async throws -> HTTPFields {
+    func bijgewerkt(_ plek: Lijstplek) async throws -> HTTPFields {
         let (positie, bij) = try await wachtOpLeesmodellen(binnen: actueelBinnen, op: overzichten.pool)
         let vastgehouden = try await projectie.quarantineCount(on: overzichten.pool)
         let actueel = bij && vastgehouden == 0
-        return [.readModelPosition: positie.description, .readModelCurrent: actueel ? "true" : "false"]
+        var koppen: HTTPFields = [.readModelPosition: positie.description, .readModelCurrent: actueel ? "true" : "false"]
+        koppen.append(contentsOf: plek.koppen)
+        return koppen
     }
 
     /// Waits, helping the projection along on `pool`, until it has applied the log's head as of
@@ -132,20 +137,22 @@ extension OverstapAPI {
         return (positie, bij)
     }
 
-    /// Region (the reader's own unless an admin names one), peildatum (today by default), page.
-    private func lijstVraag(_ request: Request, _ context: APIContext) throws -> (String, Datum, Paginering) {
-        let (regio, peildatum) = try lijstPlek(request, context)
-        return (regio, peildatum, try Paginering(Vraag(request)))
+    /// Which list (`lijstPlek`) and which page.
+    private func lijstVraag(_ request: Request, _ context: APIContext) throws -> (Lijstplek, Paginering) {
+        (try lijstPlek(request, context), try Paginering(Vraag(request)))
     }
 
-    /// Region and peildatum of a list, for a list that is a whole file (no pages).
-    private func lijstPlek(_ request: Request, _ context: APIContext) throws -> (String, Datum) {
+    /// Region (the reader's own unless an admin names one), peildatum (today by default) and
+    /// `bekendOp` (optional) of a list; for a list that is a whole file, without pages.
+    private func lijstPlek(_ request: Request, _ context: APIContext) throws -> Lijstplek {
         let vraag = Vraag(request)
-        return (try vraag.regio(voor: try context.ingelogd), try vraag.datum("peildatum") ?? vandaag())
+        return Lijstplek(regio: try vraag.regio(voor: try context.ingelogd), peildatum: try vraag.datum("peildatum") ?? vandaag(),
+                         bekendOp: try vraag.datum("bekendOp"))
     }
 
     /// What the client takes most (`Accept`, by its `q`; the order it lists them among equals):
-    /// `text/csv`, the xlsx media type, or JSON (also for `*/*`, `application/*` and no `Accept`).
+    /// `text/csv`, the xlsx media type, `text/html` (a page to print), or JSON (also for `*/*`,
+    /// `application/*` and no `Accept`).
     /// A range with `q=0` or a `q` that is no number from 0 to 1 is left out; 406 when none remains.
     private func lijstformaat(_ request: Request) throws -> Lijstformaat {
         guard let accept = request.headers[.accept]?.lowercased() else { return .json }
@@ -154,6 +161,7 @@ extension OverstapAPI {
             let formaat: Lijstformaat? = switch delen.first {
             case "text/csv": .csv
             case Rekenblad.mediatype: .xlsx
+            case "text/html": .html
             case "application/json", "application/*", "*/*": .json
             default: nil
             }
@@ -162,14 +170,35 @@ extension OverstapAPI {
             return (formaat, q, index)
         }
         guard let beste = keuzes.min(by: { ($1.1, $0.2) < ($0.1, $1.2) }) else {
-            throw Probleem(.notAcceptable, "deze lijst is er als application/json, text/csv en \(Rekenblad.mediatype)")
+            throw Probleem(.notAcceptable, "deze lijst is er als application/json, text/csv, text/html en \(Rekenblad.mediatype)")
         }
         return beste.0
     }
 }
 
 /// The representations of a whole list.
-enum Lijstformaat { case json, csv, xlsx }
+enum Lijstformaat { case json, csv, xlsx, html }
+
+/// Which list: a region as it stood on `peildatum` (what had happened by then), with what had been
+/// recorded by the end of `bekendOp` when given (what one could know that day), else with
+/// everything recorded.
+struct Lijstplek {
+    var regio: String
+    var peildatum: Datum
+    var bekendOp: Datum?
+
+    /// Headers that say which of the two a list is (`peilkoppen`).
+    var koppen: HTTPFields { peilkoppen(peildatum: peildatum, bekendOp: bekendOp) }
+}
+
+/// Headers that say which view an answer is: `Peildatum` (what had happened by that day; absent:
+/// everything), and `Bekend-Op` when it shows only what had been recorded by the end of that day.
+func peilkoppen(peildatum: Datum?, bekendOp: Datum?) -> HTTPFields {
+    var koppen: HTTPFields = [:]
+    if let peildatum { koppen[.peildatum] = peildatum.description }
+    if let bekendOp { koppen[.bekendOp] = bekendOp.description }
+    return koppen
+}
 
 /// A `Content-Disposition` that downloads `bestandsnaam` (RFC 6266): `filename*` carries the name
 /// in UTF-8, percent-encoded (RFC 8187), and `filename` an ASCII stand-in for old clients

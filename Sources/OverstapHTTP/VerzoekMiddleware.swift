@@ -73,4 +73,8 @@ extension HTTPField.Name {
     /// `true` when the answer reflects every write acknowledged before the request; `false` when
     /// the read models still trail (the answer came after the wait ran out).
     static let readModelCurrent = Self("Read-Model-Current")!
+    /// The day a list or timeline shows things as they had happened by.
+    static let peildatum = Self("Peildatum")!
+    /// The day a list or timeline shows what had been recorded by (absent: everything recorded).
+    static let bekendOp = Self("Bekend-Op")!
 }

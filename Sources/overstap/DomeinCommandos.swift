@@ -131,11 +131,13 @@ struct Tijdlijn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a student's timeline.")
     @Argument(help: "The case id (traject-… or the bare uuid).") var traject: TrajectID
     @Option(help: "Only what had happened by this day.") var peildatum: String?
+    @Option(name: .customLong("bekend-op"), help: "Only what had been recorded by this day (Europe/Amsterdam).") var bekendOp: String?
 
     func run() async throws {
         let dag = try peildatum.map { try OverstapCLI.peildatum($0) }
+        let bekend = try bekendOp.map { try OverstapCLI.peildatum($0) }
         try await Omgeving.met { omgeving in
-            let regels = try await omgeving.overzichten.tijdlijn(traject, tot: dag)
+            let regels = try await omgeving.overzichten.tijdlijn(traject, tot: dag, bekendOp: bekend)
             guard !regels.isEmpty else { throw CLIFout("no timeline for \(traject). Hint: list cases with `overstap risicolijst`") }
             print(Tabel.tekst(["datum", "gebeurtenis", "door", "laat"], regels.map {
                 [$0.datum.description, $0.samenvatting, $0.geregistreerdDoor ?? "-", $0.teLaat ? "ja" : ""]
@@ -148,9 +150,13 @@ struct Tijdlijn: AsyncParsableCommand {
 struct RegioOpties: ParsableArguments {
     @Option(help: "Region.") var regio: String
     @Option(help: "As of this day (YYYY-MM-DD); default today in Europe/Amsterdam.") var peildatum: String?
+    @Option(name: .customLong("bekend-op"), help: "Only what had been recorded by this day (Europe/Amsterdam): the list as it could be seen then.")
+    var bekendOp: String?
 
     /// The peildatum, parsed.
     func dag() throws -> Datum { try OverstapCLI.peildatum(peildatum) }
+    /// The day of `--bekend-op`, parsed; `nil`: everything recorded.
+    func bekend() throws -> Datum? { try bekendOp.map { try OverstapCLI.peildatum($0) } }
 }
 
 /// `overstap coaches --regio R`.
@@ -161,7 +167,7 @@ struct Coaches: AsyncParsableCommand {
     func run() async throws {
         let dag = try opties.dag()
         try await Omgeving.met { omgeving in
-            let lasten = try await omgeving.overzichten.coachbelasting(regio: opties.regio, op: dag)
+            let lasten = try await omgeving.overzichten.coachbelasting(regio: opties.regio, op: dag, bekendOp: try opties.bekend())
             print(Tabel.tekst(["coach", "actief"] + Fase.allCases.map(\.rawValue) + ["status"], lasten.map { last in
                 [last.coach, String(last.actief)] + Fase.allCases.map { String(last.perFase[$0] ?? 0) } + [last.status.rawValue]
             }), terminator: "")
@@ -177,7 +183,7 @@ struct Afbouw: AsyncParsableCommand {
     func run() async throws {
         let dag = try opties.dag()
         try await Omgeving.met { omgeving in
-            let statussen = try await omgeving.overzichten.afbouwstatus(regio: opties.regio, op: dag)
+            let statussen = try await omgeving.overzichten.afbouwstatus(regio: opties.regio, op: dag, bekendOp: try opties.bekend())
             print(Tabel.tekst(["fase", "trajecten", "te laat"], Fase.allCases.map { fase in
                 let inFase = statussen.filter { $0.1.fase == fase }
                 return [fase.rawValue, String(inFase.count), String(inFase.filter { $0.1.teLaat }.count)]
@@ -189,7 +195,7 @@ struct Afbouw: AsyncParsableCommand {
     }
 }
 
-/// `overstap risicolijst --regio R [--peildatum D] [--csv [--scheidingsteken puntkomma]]`.
+/// `overstap risicolijst --regio R [--peildatum D] [--bekend-op D] [--csv [--scheidingsteken puntkomma]]`.
 struct Risicolijst: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the at-risk list of a region, most severe first.")
     @OptionGroup var opties: RegioOpties
@@ -200,7 +206,7 @@ struct Risicolijst: AsyncParsableCommand {
     func run() async throws {
         let dag = try opties.dag()
         try await Omgeving.met { omgeving in
-            let regels = try await omgeving.overzichten.risicolijst(regio: opties.regio, op: dag)
+            let regels = try await omgeving.overzichten.risicolijst(regio: opties.regio, op: dag, bekendOp: try opties.bekend())
             let rijen = regels.map(\.cellen)
             print(csv ? Tabel.csv(RisicoRegel.kolommen, rijen, scheidingsteken: scheidingsteken) : Tabel.tekst(RisicoRegel.kolommen, rijen), terminator: "")
         }

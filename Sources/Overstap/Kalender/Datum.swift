@@ -38,6 +38,13 @@ public struct Datum: Hashable, Comparable, Sendable, CustomStringConvertible {
     public func dagen(sinds other: Datum) -> Int { dagnummer - other.dagnummer }
 
     public var description: String { kalenderdag.description }
+
+    /// The day as Dutch text reads it: `1 april 2026`.
+    public var voluit: String {
+        let maanden = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                       "november", "december"]
+        return "\(dag) \(maanden[maand - 1]) \(jaar)"
+    }
     public static func < (lhs: Datum, rhs: Datum) -> Bool { lhs.dagnummer < rhs.dagnummer }
 
     /// Today in the Netherlands (Europe/Amsterdam), whatever the server's zone.

@@ -16,6 +16,24 @@ public enum Risicoreden: String, Codable, Sendable, CaseIterable, Comparable {
 
     /// 0 is the most severe.
     public var ernst: Int { Self.allCases.firstIndex(of: self)! }
+
+    /// The reason in Dutch words, for a page people read (the printed list of an overstaptafel).
+    public var omschrijving: String {
+        switch self {
+        case .noShow: "niet verschenen op het mbo"
+        case .startOnbevestigd: "start op het mbo niet bevestigd"
+        case .signaalOpen: "signaal staat te lang open"
+        case .geenMboAanmelding: "niet op tijd aangemeld bij het mbo"
+        case .contactVerlopen: "te lang geen contact"
+        case .stagebezoekVerlopen: "stagebezoek te lang geleden"
+        case .geenCoach: "nog geen coach"
+        case .geenWelkomstgesprek: "nog geen welkomstgesprek"
+        case .geenToestemming: "geen toestemming vastgelegd"
+        case .evaluatieVerlopen: "evaluatie te laat"
+        case .overdrachtVerlopen: "overdracht aan het zorgteam te laat"
+        case .coachOverbelast: "coach boven de norm"
+        }
+    }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.ernst < rhs.ernst }
 }
 

@@ -93,13 +93,15 @@ public struct Overzichten: Sendable {
         self.instellingen = instellingen
     }
 
-    /// A student's timeline in the order things happened (then recorded), up to `peildatum`.
-    public func tijdlijn(_ trajectID: TrajectID, tot peildatum: Datum? = nil) async throws -> [TijdlijnRegel] {
+    /// A student's timeline in the order things happened (then recorded), up to `peildatum`, and
+    /// with `bekendOp` only the lines recorded by the end of that day (Europe/Amsterdam).
+    public func tijdlijn(_ trajectID: TrajectID, tot peildatum: Datum? = nil, bekendOp: Datum? = nil) async throws -> [TijdlijnRegel] {
         try await pool.query(
             """
             SELECT volgorde, datum, type, schemaversie, payload::text AS payload, samenvatting, geregistreerd_op,
                    geregistreerd_door, te_laat FROM tijdlijn
             WHERE traject_id = \(trajectID) AND (\(peildatum)::date IS NULL OR datum <= \(peildatum)::date)
+              AND (\(bekendOp)::date IS NULL OR (geregistreerd_op AT TIME ZONE 'Europe/Amsterdam')::date <= \(bekendOp)::date)
             ORDER BY datum, volgorde
             """
         ).map { row in
@@ -127,32 +129,35 @@ public struct Overzichten: Sendable {
         return (try rij.decode("versie"), try rij.decode("vastgehouden"))
     }
 
-    /// Every case of `regio` as it stood on `peildatum` (cases registered later are absent).
-    public func trajecten(regio: String, op peildatum: Datum) async throws -> [Traject] {
+    /// Every case of `regio` as it stood on `peildatum` (cases registered later are absent), with
+    /// what had been recorded by the end of `bekendOp` (Europe/Amsterdam) when given: the list as
+    /// it could be seen that day, whatever was recorded late since (`nil`: everything recorded).
+    public func trajecten(regio: String, op peildatum: Datum, bekendOp: Datum? = nil) async throws -> [Traject] {
         try await pool.withTransaction(.repeatableRead) { connection in
             try await Self.standen(
                 try await connection.query(
                     "SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)"),
-                tot: peildatum, on: connection
+                tot: peildatum, bekendOp: bekendOp, on: connection
             ).trajecten
         }
     }
 
-    /// Coach loads in `regio` on `peildatum`, busiest first.
-    public func coachbelasting(regio: String, op peildatum: Datum) async throws -> [Coachbelasting] {
-        Self.coachbelasting(try await trajecten(regio: regio, op: peildatum), instellingen: instellingen.voor(regio))
+    /// Coach loads in `regio` on `peildatum` (as known on `bekendOp`), busiest first.
+    public func coachbelasting(regio: String, op peildatum: Datum, bekendOp: Datum? = nil) async throws -> [Coachbelasting] {
+        Self.coachbelasting(try await trajecten(regio: regio, op: peildatum, bekendOp: bekendOp), instellingen: instellingen.voor(regio))
     }
 
-    /// Each case's afbouw status in `regio` on `peildatum`.
-    public func afbouwstatus(regio: String, op peildatum: Datum) async throws -> [(Traject, Afbouwstatus)] {
+    /// Each case's afbouw status in `regio` on `peildatum` (as known on `bekendOp`).
+    public func afbouwstatus(regio: String, op peildatum: Datum, bekendOp: Datum? = nil) async throws -> [(Traject, Afbouwstatus)] {
         let i = instellingen.voor(regio)
-        return try await trajecten(regio: regio, op: peildatum).map { ($0, $0.afbouwstatus(op: peildatum, instellingen: i)) }
+        return try await trajecten(regio: regio, op: peildatum, bekendOp: bekendOp).map { ($0, $0.afbouwstatus(op: peildatum, instellingen: i)) }
     }
 
-    /// The at-risk list of `regio` on `peildatum`: every case with a reason, most severe first.
-    public func risicolijst(regio: String, op peildatum: Datum) async throws -> [RisicoRegel] {
+    /// The at-risk list of `regio` on `peildatum` (as known on `bekendOp`: the list an
+    /// overstaptafel saw that day): every case with a reason, most severe first.
+    public func risicolijst(regio: String, op peildatum: Datum, bekendOp: Datum? = nil) async throws -> [RisicoRegel] {
         let i = instellingen.voor(regio)
-        let trajecten = try await trajecten(regio: regio, op: peildatum)
+        let trajecten = try await trajecten(regio: regio, op: peildatum, bekendOp: bekendOp)
         let last = Dictionary(uniqueKeysWithValues: Self.coachbelasting(trajecten, instellingen: i).map { ($0.coach, $0.actief) })
         return trajecten.compactMap { traject in
             RisicoRegel(trajectID: traject.id, vsoSchool: traject.vsoSchool, coach: traject.coach, fase: traject.fase,
@@ -164,17 +169,19 @@ public struct Overzichten: Sendable {
 
     /// The cases of `rijen` (`StandRij.kolommen` of `trajecten`) as they stood on `peildatum`
     /// (`nil`: with everything recorded), by id: from the snapshot where it holds then, else folded
-    /// from the timeline. Run it in the transaction that read `rijen`, so both see the same projection.
+    /// from the timeline; with `bekendOp`, always folded from the timeline lines recorded by the
+    /// end of that day in Europe/Amsterdam (a case none of whose lines were is absent). Run it in
+    /// the transaction that read `rijen`, so both see the same projection.
     /// A case whose timeline cannot be read is left out of the result and logged, so that one bad
     /// row never takes a whole list (or the nightly job) down; `onleesbaar` names it.
-    static func standen(_ rijen: PostgresRows, tot peildatum: Datum?, on connection: PostgresConnection) async throws
+    static func standen(_ rijen: PostgresRows, tot peildatum: Datum?, bekendOp: Datum? = nil, on connection: PostgresConnection) async throws
         -> Herleid
     {
         var standen: [Traject] = []
         var teHerleiden: [TrajectID] = []
         for rij in rijen {
             let stand = try StandRij(rij)
-            if let traject = stand.traject(geldigOp: peildatum) {
+            if bekendOp == nil, let traject = stand.traject(geldigOp: peildatum) {
                 standen.append(traject)
             } else {
                 teHerleiden.append(stand.trajectID)
@@ -186,6 +193,7 @@ public struct Overzichten: Sendable {
                 """
                 SELECT \(unsafeRaw: foldKolommen) FROM tijdlijn
                 WHERE traject_id = ANY(\(teHerleiden)::text[]) AND (\(peildatum)::date IS NULL OR datum <= \(peildatum)::date)
+                  AND (\(bekendOp)::date IS NULL OR (geregistreerd_op AT TIME ZONE 'Europe/Amsterdam')::date <= \(bekendOp)::date)
                 ORDER BY traject_id, volgorde
                 """))
             standen += herleid.trajecten
