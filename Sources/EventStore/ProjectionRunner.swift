@@ -103,6 +103,33 @@ public struct ProjectionRunner: Sendable {
         return (checkpoint, checkpoint >= position)
     }
 
+    /// How current the read model is, in one round trip on `pool` (default: the store's): the
+    /// log's head (as `EventStore.head()`), this projection's checkpoint, and how many events it
+    /// holds in quarantine. Current for every write acknowledged before the call when
+    /// `checkpoint >= head` and nothing is held.
+    public func freshness(on pool: PostgresPool? = nil) async throws
+        -> (head: GlobalPosition, checkpoint: GlobalPosition, quarantined: Int)
+    {
+        guard let row = try await (pool ?? store.pool).query(
+            """
+            SELECT (SELECT transaction_id::text || '/' || position FROM events
+                    ORDER BY transaction_id DESC, position DESC LIMIT 1) AS head,
+                   (SELECT transaction_id::text || '/' || position FROM projection_checkpoints
+                    WHERE name = \(projection.name)) AS checkpoint,
+                   (SELECT count(*) FROM projection_quarantine WHERE projection = \(projection.name)) AS quarantined
+            """
+        ).first else { return (.start, .start, 0) }
+        func position(_ column: String) throws -> GlobalPosition {
+            guard let text = try row.decode(column, as: String?.self) else { return .start }
+            let parts = text.split(separator: "/")
+            guard parts.count == 2, let xid = UInt64(parts[0]), let position = Int64(parts[1]) else {
+                throw PostgresError(code: .decoding, message: "\(column) is no position")
+            }
+            return GlobalPosition(transactionID: xid, position: position)
+        }
+        return (try position("head"), try position("checkpoint"), try row.decode("quarantined"))
+    }
+
     /// Catches up, then follows new events until the task is cancelled.
     public func run(pollInterval: Duration = .seconds(1)) async throws {
         try await store.follow(pollInterval: pollInterval) {

@@ -118,23 +118,25 @@ extension OverstapAPI {
 
     /// Read-your-writes for a list: waits until the read models hold every write acknowledged
     /// before this request (`wachtOpLeesmodellen`, at most `actueelBinnen`, 2 s in `serve`, on the
-    /// lists' own pool), and returns the headers that say how current the answer is:
-    /// `Read-Model-Position`, and `Read-Model-Current`, true only when the projection passed the
-    /// head and holds no event aside in quarantine.
+    /// lists' own pool), and returns the headers that say which list it is (`Lijstplek.koppen`)
+    /// and how current: `Read-Model-Position`, and `Read-Model-Current`, true only when the
+    /// projection passed the head and holds no event aside in quarantine.
     func bijgewerkt(_ plek: Lijstplek) async throws -> HTTPFields {
-        let (positie, bij) = try await wachtOpLeesmodellen(binnen: actueelBinnen, op: overzichten.pool)
-        let vastgehouden = try await projectie.quarantineCount(on: overzichten.pool)
-        let actueel = bij && vastgehouden == 0
-        var koppen: HTTPFields = [.readModelPosition: positie.description, .readModelCurrent: actueel ? "true" : "false"]
+        let stand = try await wachtOpLeesmodellen(binnen: actueelBinnen, op: overzichten.pool)
+        var koppen: HTTPFields = [.readModelPosition: stand.positie.description,
+                                  .readModelCurrent: stand.bij && stand.vastgehouden == 0 ? "true" : "false"]
         koppen.append(contentsOf: plek.koppen)
         return koppen
     }
 
     /// Waits, helping the projection along on `pool`, until it has applied the log's head as of
-    /// now, for at most `binnen`; returns where it got and whether that covers the head.
-    func wachtOpLeesmodellen(binnen: Duration, op pool: PostgresPool) async throws -> (positie: GlobalPosition, bij: Bool) {
-        let (positie, bij) = try await projectie.reach(try await trajecten.store.head(on: pool), until: .now + binnen, on: pool)
-        return (positie, bij)
+    /// now, for at most `binnen`; returns where it got, whether that covers the head, and how many
+    /// events it holds in quarantine. A current projection costs one round trip.
+    func wachtOpLeesmodellen(binnen: Duration, op pool: PostgresPool) async throws -> (positie: GlobalPosition, bij: Bool, vastgehouden: Int) {
+        let nu = try await projectie.freshness(on: pool)
+        guard nu.checkpoint < nu.head else { return (nu.checkpoint, true, nu.quarantined) }
+        let (positie, bij) = try await projectie.reach(nu.head, until: .now + binnen, on: pool)
+        return (positie, bij, try await projectie.quarantineCount(on: pool))
     }
 
     /// Which list (`lijstPlek`) and which page.

@@ -85,6 +85,25 @@ struct StreamSummary: Projection {
         #expect(try await runner.checkpoint() == last)
     }
 
+    /// What read-your-writes rests on: the head is the last committed event, and a projection that
+    /// caught up has its checkpoint there; `reach` gets it there without a runner of its own.
+    @Test func freshnessNamesTheHeadTheCheckpointAndTheQuarantineAndReachCatchesUp() async throws {
+        let db = try await TestDatabase.make()
+        try await StreamSummary.createTable(db.pool)
+        let runner = ProjectionRunner(store: db.store, projection: StreamSummary(poisonType: "gif"), pageSize: 2)
+        var nu = try await runner.freshness()
+        #expect(nu.head == .start && nu.checkpoint == .start && nu.quarantined == 0)
+        try await db.store.append(to: "s", expected: .noStream, [event("a"), event("gif"), event("b")])
+        let laatste = try await db.store.append(to: "t", expected: .noStream, [event("c")]).positions.last
+        nu = try await runner.freshness()
+        let kop = try await db.store.head()
+        #expect(nu.head == laatste && nu.head == kop && nu.checkpoint < nu.head && nu.quarantined == 0)
+        let (stand, bij) = try await runner.reach(nu.head, until: .now + .seconds(30))
+        #expect(bij && stand == nu.head)
+        nu = try await runner.freshness()
+        #expect(nu.checkpoint == nu.head && nu.quarantined == 2)  // the poison and the event after it in its stream
+    }
+
     @Test func aTransientFailureChangesNeitherTheModelNorTheCheckpointAndRecoveryCatchesUp() async throws {
         let db = try await TestDatabase.make()
         try await StreamSummary.createTable(db.pool)
