@@ -143,16 +143,6 @@ public struct EventStore: Sendable {
         ).map(Self.recordedEvent)
     }
 
-    /// The position of the newest committed event (`.start` for an empty log): every append
-    /// acknowledged before the call lies at or before it. A reader that waits until a projection
-    /// has passed it sees its own writes. Runs on `pool` (default: the store's).
-    public func head(on pool: PostgresPool? = nil) async throws -> GlobalPosition {
-        guard let row = try await (pool ?? self.pool).query(
-            "SELECT transaction_id::text AS transaction_xid, position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1"
-        ).first else { return .start }
-        return try Self.globalPosition(row)
-    }
-
     /// The number of events stored.
     public func count() async throws -> Int {
         try await pool.query("SELECT count(*) AS n FROM events").first!.decode("n")

@@ -79,7 +79,7 @@ public struct ProjectionRunner: Sendable {
     }
 
     /// Helps the projection until it has applied everything up to `position` (a committed event's,
-    /// e.g. `EventStore.head()` as a request arrived) or `deadline` passes, never waiting for
+    /// e.g. the head of `freshness()` as a request arrived) or `deadline` passes, never waiting for
     /// another runner's lock (that one is applying), on `pool` (default: the store's; a reader
     /// passes its own, so that waiting readers never take a writer's connection); returns where the
     /// projection stands and whether that covers `position`. A failure to help is no failure of the
@@ -89,7 +89,7 @@ public struct ProjectionRunner: Sendable {
         -> (checkpoint: GlobalPosition, reached: Bool)
     {
         let pool = pool ?? store.pool
-        var checkpoint = try await pool.withConnection { try await loadCheckpoint(on: $0) }
+        var checkpoint = try await self.checkpoint(on: pool)
         var pause = Duration.milliseconds(5)
         while checkpoint < position, ContinuousClock.now < deadline {
             if (try? await catchUpWithoutWaiting(until: deadline, on: pool)) != true {
@@ -98,33 +98,34 @@ public struct ProjectionRunner: Sendable {
                 try await Task.sleep(for: min(pause, deadline - ContinuousClock.now))
                 pause = min(pause * 2, .milliseconds(200))
             }
-            checkpoint = try await pool.withConnection { try await loadCheckpoint(on: $0) }
+            checkpoint = try await self.checkpoint(on: pool)
         }
         return (checkpoint, checkpoint >= position)
     }
 
     /// How current the read model is, in one round trip on `pool` (default: the store's): the
-    /// log's head (as `EventStore.head()`), this projection's checkpoint, and how many events it
-    /// holds in quarantine. Current for every write acknowledged before the call when
-    /// `checkpoint >= head` and nothing is held.
+    /// log's head (the newest committed event; every append acknowledged before the call lies at
+    /// or before it), this projection's checkpoint, and how many events it holds in quarantine.
+    /// Current for every write acknowledged before the call when `checkpoint >= head` and nothing
+    /// is held.
     public func freshness(on pool: PostgresPool? = nil) async throws
         -> (head: GlobalPosition, checkpoint: GlobalPosition, quarantined: Int)
     {
         guard let row = try await (pool ?? store.pool).query(
             """
-            SELECT (SELECT transaction_id::text || '/' || position FROM events
-                    ORDER BY transaction_id DESC, position DESC LIMIT 1) AS head,
-                   (SELECT transaction_id::text || '/' || position FROM projection_checkpoints
-                    WHERE name = \(projection.name)) AS checkpoint,
+            SELECT h.transaction_id::text AS head_xid, h.position AS head_position,
+                   c.transaction_id::text AS checkpoint_xid, c.position AS checkpoint_position,
                    (SELECT count(*) FROM projection_quarantine WHERE projection = \(projection.name)) AS quarantined
+            FROM (SELECT 1) AS one
+            LEFT JOIN LATERAL (SELECT transaction_id, position FROM events
+                               ORDER BY transaction_id DESC, position DESC LIMIT 1) AS h ON true
+            LEFT JOIN projection_checkpoints AS c ON c.name = \(projection.name)
             """
         ).first else { return (.start, .start, 0) }
-        func position(_ column: String) throws -> GlobalPosition {
-            guard let text = try row.decode(column, as: String?.self) else { return .start }
-            let parts = text.split(separator: "/")
-            guard parts.count == 2, let xid = UInt64(parts[0]), let position = Int64(parts[1]) else {
-                throw PostgresError(code: .decoding, message: "\(column) is no position")
-            }
+        func position(_ prefix: String) throws -> GlobalPosition {
+            guard let xid = try row.decode(prefix + "_xid", as: UInt64?.self),
+                let position = try row.decode(prefix + "_position", as: Int64?.self)
+            else { return .start }
             return GlobalPosition(transactionID: xid, position: position)
         }
         return (try position("head"), try position("checkpoint"), try row.decode("quarantined"))
@@ -161,9 +162,9 @@ public struct ProjectionRunner: Sendable {
         return replayed + (try await catchUp())
     }
 
-    /// Where the projection has got to.
-    public func checkpoint() async throws -> GlobalPosition {
-        try await store.pool.withConnection { try await loadCheckpoint(on: $0) }
+    /// Where the projection has got to, read on `pool` (default: the store's).
+    public func checkpoint(on pool: PostgresPool? = nil) async throws -> GlobalPosition {
+        try await (pool ?? store.pool).withConnection { try await loadCheckpoint(on: $0) }
     }
 
     // MARK: Steps

@@ -96,8 +96,7 @@ struct StreamSummary: Projection {
         try await db.store.append(to: "s", expected: .noStream, [event("a"), event("gif"), event("b")])
         let laatste = try await db.store.append(to: "t", expected: .noStream, [event("c")]).positions.last
         nu = try await runner.freshness()
-        let kop = try await db.store.head()
-        #expect(nu.head == laatste && nu.head == kop && nu.checkpoint < nu.head && nu.quarantined == 0)
+        #expect(nu.head == laatste && nu.checkpoint < nu.head && nu.quarantined == 0)
         let (stand, bij) = try await runner.reach(nu.head, until: .now + .seconds(30))
         #expect(bij && stand == nu.head)
         nu = try await runner.freshness()
