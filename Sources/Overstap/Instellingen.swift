@@ -27,6 +27,10 @@ public struct Instellingen: Codable, Equatable, Sendable {
     public var signaalOpenDagen = 14
     /// An overdracht is expected this many weeks after afbouw started.
     public var overdrachtNaAfbouwWeken = 13
+    /// A follow-up (`nameting`) is planned a year (52 weeks) after the start, or after the closing
+    /// for a student who never started; without one, `nameting_verlopen` holds from this many
+    /// weeks after that day (a year and a month by default).
+    public var nametingVerlopenNaWeken = 56
     /// An event recorded more than this many days after it happened is marked late on the timeline.
     public var laatGeregistreerdNaDagen = 7
     /// Days a closed case keeps its personal data before the nightly job forgets it.
@@ -63,6 +67,7 @@ public struct Instellingen: Codable, Equatable, Sendable {
         try read(.signaalOpenDagen, into: &signaalOpenDagen)
         try read(.overdrachtNaAfbouwWeken, into: &overdrachtNaAfbouwWeken)
         try read(.laatGeregistreerdNaDagen, into: &laatGeregistreerdNaDagen)
+        try read(.nametingVerlopenNaWeken, into: &nametingVerlopenNaWeken)
         try read(.bewaartermijnDagen, into: &bewaartermijnDagen)
         try read(.normMinimum, into: &normMinimum)
         try read(.normMaximum, into: &normMaximum)

@@ -3,10 +3,13 @@ import Foundation
 import Overstap
 import OverstapOpslag
 
-/// A realistic synthetic region loaded through the normal decide-and-append path: a school year of
-/// events up to `einde`, a mid-year cohort in afbouw, late starters and a few no-shows, some
-/// coaches above the norm, events recorded out of order. The same seed gives the same region,
-/// ids included, so loading it twice changes nothing.
+/// A realistic synthetic region loaded through the normal decide-and-append path, up to `einde`:
+/// two cohorts (school year 2025-2026: a quarter who started in September 2025, a follow-up due a
+/// year on, and the mid-year starters of February 2026, in afbouw; school year 2026-2027: the
+/// rest, who started this autumn), late starters and a few no-shows, switches within the mbo,
+/// dropouts and diplomas, follow-ups done and missing, some coaches above the norm, events
+/// recorded out of order. The same seed gives the same region, ids included, so loading it twice
+/// changes nothing.
 public struct DemoRegio: Sendable {
     public var regio = "Utrecht"
     public var leerlingen = 300
@@ -21,11 +24,15 @@ public struct DemoRegio: Sendable {
     @discardableResult
     public func laad(in trajecten: Trajecten, voortgang: (@Sendable (Int) -> Void)? = nil) async throws -> [TrajectID] {
         var random = SplitMix64(seed: seed ^ UInt64(truncatingIfNeeded: regio.hashValueStable))
+        // The earlier cohort draws from a generator of its own, so the others stay as they were.
+        var vorig = SplitMix64(seed: random.next() ^ 0x2025)
         var ids: [TrajectID] = []
+        let eerder = leerlingen / 4
         for nummer in 0..<leerlingen {
-            let id = TrajectID(random.uuid())
-            let gebeurtenissen = leerling(nummer, &random)
-            let eventIDs = gebeurtenissen.map { _ in random.uuid() }
+            let isVorig = nummer >= leerlingen - eerder
+            let id = TrajectID(isVorig ? vorig.uuid() : random.uuid())
+            let gebeurtenissen = isVorig ? leerling(nummer, &vorig, cohort: .vorig) : leerling(nummer, &random)
+            let eventIDs = gebeurtenissen.map { _ in isVorig ? vorig.uuid() : random.uuid() }
             try await trajecten.registreer(gebeurtenissen, in: id, door: "demo", vandaag: einde, eventIDs: eventIDs)
             ids.append(id)
             if (nummer + 1) % 50 == 0 { voortgang?(nummer + 1) }
@@ -33,15 +40,33 @@ public struct DemoRegio: Sendable {
         return ids
     }
 
-    /// One student's year, in the order a coach might record it.
-    func leerling(_ nummer: Int, _ r: inout SplitMix64) -> [(Gebeurtenis, Datum)] {
+    /// When a student started, or was expected to.
+    enum Cohort {
+        /// September 2025: by now past the follow-up a year on.
+        case vorig
+        /// February 2026 (mid-year): by now in afbouw or handed over.
+        case midden
+        /// August 2026.
+        case nieuw
+    }
+
+    /// One student's career, in the order a coach might record it. `cohort` `nil`: drawn, a
+    /// sixth mid-year, the others new.
+    func leerling(_ nummer: Int, _ r: inout SplitMix64, cohort gegeven: Cohort? = nil) -> [(Gebeurtenis, Datum)] {
         var log: [(Gebeurtenis, Datum)] = []
         var tot = einde  // nothing is recorded after this day (a closing or handover moves it)
         func voeg(_ g: Gebeurtenis, _ d: Datum) { if d <= tot { log.append((g, d)) } }
-        // A sixth started mid-year (February): by now in afbouw or handed over.
-        let midden = r.kans(0.16)
-        let start = midden ? Datum(2026, 2, 2)! : Datum(2026, 8, 31)!
-        let aangemeld = midden ? Datum(2025, 10, 1)!.plus(dagen: r.getal(0..<50)) : Datum(2026, 1, 5)!.plus(dagen: r.getal(0..<75))
+        let cohort = gegeven ?? (r.kans(0.16) ? .midden : .nieuw)
+        let midden = cohort != .nieuw
+        // What the first version of the demo did not have (switches, diplomas, dropouts,
+        // follow-ups) draws from a generator per student, so the rest stays as it was.
+        var x = SplitMix64(seed: seed ^ 0xA5A5 ^ UInt64(nummer) << 20 ^ (cohort == .vorig ? 1 : 0))
+        let start: Datum, aangemeld: Datum
+        switch cohort {
+        case .vorig: (start, aangemeld) = (Datum(2025, 9, 1)!, Datum(2025, 1, 6)!.plus(dagen: r.getal(0..<75)))
+        case .midden: (start, aangemeld) = (Datum(2026, 2, 2)!, Datum(2025, 10, 1)!.plus(dagen: r.getal(0..<50)))
+        case .nieuw: (start, aangemeld) = (Datum(2026, 8, 31)!, Datum(2026, 1, 5)!.plus(dagen: r.getal(0..<75)))
+        }
         let opleiding = Self.opleidingen[r.getal(0..<Self.opleidingen.count)]
         let naam = Self.voornamen[r.getal(0..<Self.voornamen.count)] + " " + Self.achternamen[r.getal(0..<Self.achternamen.count)]
         let persoon = Aanmelding.Persoonsgegevens(
@@ -49,7 +74,8 @@ public struct DemoRegio: Sendable {
             leerlingnummer: String(100_000 + r.getal(0..<900_000)),
             ondersteuningsbehoefte: Self.behoeften[r.getal(0..<Self.behoeften.count)])
         voeg(.aanmelding(Aanmelding(
-            regio: regio, vsoSchool: Self.scholen[r.getal(0..<Self.scholen.count)], uitstroomprofiel: .vervolgonderwijs,
+            regio: regio, vsoSchool: Self.scholen[r.getal(0..<Self.scholen.count)],
+            uitstroomprofiel: x.kans(0.15) ? .arbeidsmarkt : .vervolgonderwijs,
             beoogdeOpleiding: opleiding, verwachteStartdatum: start, persoonsgegevens: persoon)), aangemeld)
         if r.kans(0.92) { voeg(.toestemmingGegeven(.init(door: .ouder, scope: [.mbo, .leerplicht])), aangemeld.plus(dagen: r.getal(0..<7))) }
         // Coaches 0–2 get more than their share, so some end up above the norm.
@@ -58,22 +84,37 @@ public struct DemoRegio: Sendable {
         voeg(.coachToegewezen(.init(coach: coach)), coachOp)
         let gesprek = Gesprek.Persoonsgegevens(aanwezigen: ["ouder", "mentor"], afspraken: "elke week contact")
         if r.kans(0.9) { voeg(.welkomstgesprek(.init(persoonsgegevens: gesprek)), coachOp.plus(dagen: r.getal(3..<20))) }
-        let laatAangemeld = !midden && r.kans(0.1)
-        let aanmeldingMbo = laatAangemeld ? Datum(2026, 4, 10)!.plus(dagen: r.getal(0..<40)) : aangemeld.plus(dagen: r.getal(10..<40))
+        let laatAangemeld = cohort != .midden && r.kans(0.1)
+        let aanmeldingMbo = laatAangemeld ? Datum(start.jaar, 4, 10)!.plus(dagen: r.getal(0..<40)) : aangemeld.plus(dagen: r.getal(10..<40))
         voeg(.mboAanmelding(opleiding), min(aanmeldingMbo, start.plus(dagen: -20)))
-        if laatAangemeld { voeg(.overstaptafelBesproken(.init(tafel: "april-2026", besluit: .extraBegeleiding)), Datum(2026, 4, 16)!) }
+        if laatAangemeld { voeg(.overstaptafelBesproken(.init(tafel: "april-\(start.jaar)", besluit: .extraBegeleiding)), Datum(start.jaar, 4, 16)!) }
         voeg(.intakegesprek(.init(warmeOverdracht: r.kans(0.7))), start.plus(dagen: -r.getal(5..<20)))
         // Most start on time, some two to four weeks late, a few never (no-shows).
         let uitkomst = r.getal(0..<100)
         guard uitkomst >= 4 || midden else { return log }
         let gestart = uitkomst < 9 && !midden ? start.plus(dagen: r.getal(16..<29)) : start.plus(dagen: r.getal(0..<4))
-        voeg(.gestart(Opleiding(instelling: opleiding.instelling, opleiding: opleiding.opleiding)), gestart)
+        voeg(.gestart(opleiding), gestart)
         var afsluiting: (Gebeurtenis, Datum)?
         let afsluitdag = gestart.plus(dagen: r.getal(20..<70))
         if r.kans(0.04), afsluitdag <= einde {
             afsluiting = (.afgesloten(.init(reden: [.uitgevallen, .verhuisd, .overgestapt][r.getal(0..<3)])), afsluitdag)
             tot = afsluitdag
+        } else if cohort == .vorig, x.kans(0.1) {
+            // Dropped out later in the first year.
+            let uitval = gestart.plus(dagen: x.getal(60..<240))
+            afsluiting = (.afgesloten(.init(reden: .uitgevallen)), uitval)
+            tot = uitval
         }
+        // A switch within the mbo, after one to four months.
+        var huidige = opleiding
+        if x.kans(cohort == .nieuw ? 0.05 : 0.12) {
+            let andere = Self.opleidingen.filter { $0 != opleiding }
+            huidige = andere[x.getal(0..<andere.count)]
+            voeg(.opleidingGewijzigd(huidige), gestart.plus(dagen: x.getal(30..<120)))
+        }
+        // Entree and level 2 take a year: some of the earlier cohorts have their diploma by July.
+        let diploma = midden && x.kans(0.4) && Datum(2026, 7, 10)! <= tot
+        if diploma { voeg(.diplomaBehaald(.init(niveau: huidige.niveau ?? .niveau2)), Datum(2026, 7, 1)!.plus(dagen: x.getal(0..<10))) }
         if midden, r.kans(0.8) {
             let afbouw = gestart.plus(weken: 26).plus(dagen: r.getal(0..<20))
             voeg(.evaluatiegesprek(.init(uitkomst: .doorgaan)), gestart.plus(weken: 12).plus(dagen: r.getal(0..<10)))
@@ -115,6 +156,15 @@ public struct DemoRegio: Sendable {
             log.append(log.remove(at: late))
         }
         if let afsluiting { log.append(afsluiting) }
+        // The follow-up a year after the start, for three in four of the earliest cohort (the
+        // others are overdue by now); recorded after a closing too.
+        let nametingOp = gestart.plus(weken: 52).plus(dagen: x.getal(0..<50))
+        if cohort == .vorig, x.kans(0.75), nametingOp <= einde {
+            let uitgevallen = afsluiting.map { if case .afgesloten(let a) = $0.0 { a.reden == .uitgevallen } else { false } } ?? false
+            let uitkomst: NametingUitkomst = uitgevallen ? [.uitgevallen, .werk, .onbekend][x.getal(0..<3)]
+                : diploma ? [.diploma, .werk][x.getal(0..<2)] : x.kans(0.9) ? .mbo : .onbekend
+            log.append((.nameting(.init(uitkomst: uitkomst, opleiding: uitkomst == .mbo ? huidige : nil)), nametingOp))
+        }
         return log
     }
 

@@ -14,7 +14,7 @@ extension OverstapAPI {
         [
             Route(.post, "/v1/leerlingen", rollen: [.coordinator, .school], meldAan),
             Route(.get, "/v1/leerlingen/{id}", rollen: Set(Rol.allCases), registreertLezing: true, leerling),
-            Route(.post, "/v1/leerlingen/{id}/gebeurtenissen", rollen: [.coordinator, .coach, .overstaptafel], registreer),
+            Route(.post, "/v1/leerlingen/{id}/gebeurtenissen", rollen: [.coordinator, .coach, .overstaptafel, .mbo], registreer),
             Route(.get, "/v1/leerlingen/{id}/tijdlijn", rollen: Set(Rol.allCases), tijdlijn),
             Route(.delete, "/v1/leerlingen/{id}/persoonsgegevens", rollen: [.admin], vergeet),
             Route(.get, "/v1/leerlingen/{id}/inzage", rollen: [.admin], registreertLezing: true, inzage),
@@ -90,11 +90,11 @@ extension OverstapAPI {
         let (nu, toen, versie) = try await lees(id, context, peildatum: peildatum)
         // Consent and scope count as they are now, also for a view of the past.
         let inzicht = nu.inzicht(voor: try context.ingelogd)
-        let persoonsgegevens = inzicht == .geen ? nil
-            : try await dossier.persoonsgegevens(id, wie: context.actor, via: "GET /v1/leerlingen/{id}")?.zichtbaar(inzicht)
+        let gegevens = inzicht == .geen ? nil : try await dossier.gegevens(id, wie: context.actor, via: "GET /v1/leerlingen/{id}")
         let instellingen = overzichten.instellingen.voor(toen.regio)
         return try JSON.response(
-            TrajectWeergave(toen, uuid: try uuid(context), versie: versie, persoonsgegevens: persoonsgegevens,
+            TrajectWeergave(toen, uuid: try uuid(context), versie: versie, persoonsgegevens: gegevens?.aanmelding?.zichtbaar(inzicht),
+                            overdrachtsnotities: inzicht.zietOverdrachtsnotities ? gegevens?.overdrachtsnotities : nil,
                             status: toen.afbouwstatus(op: peildatum ?? vandaag(), instellingen: instellingen)),
             headers: [.eTag: etag(versie)])
     }

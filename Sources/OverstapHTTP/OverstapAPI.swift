@@ -66,7 +66,7 @@ public struct OverstapAPI: Sendable {
     var dossier: Dossier { Dossier(trajecten: trajecten) }
 
     /// Every route: the router serves exactly these, and `openapi.json` documents exactly these.
-    var routes: [Route] { leerlingRoutes + regioRoutes + beheerRoutes }
+    var routes: [Route] { leerlingRoutes + regioRoutes + zichtRoutes + beheerRoutes }
 
     /// The router with its middleware.
     public func router() -> Router<APIContext> {

@@ -23,7 +23,7 @@ extension OverstapAPI {
 
     @Sendable func coachbelasting(_ request: Request, _ context: APIContext) async throws -> Response {
         let (plek, pagina) = try lijstVraag(request, context)
-        let stand = try await bijgewerkt(plek)
+        let stand = try await bijgewerkt(plek.koppen)
         let lasten = try await overzichten.coachbelasting(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp).map(CoachWeergave.init)
         let instellingen = overzichten.instellingen.voor(plek.regio)
         return try JSON.response(PaginaMet(pagina: pagina.van(lasten, request), sleutel: "norm",
@@ -41,7 +41,7 @@ extension OverstapAPI {
             throw Probleem.geenToegang("een coach ziet alleen de eigen caseload")
         }
         let (plek, pagina) = try lijstVraag(request, context)
-        let stand = try await bijgewerkt(plek)
+        let stand = try await bijgewerkt(plek.koppen)
         let trajecten = try await overzichten.afbouwstatus(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp)
             .filter { $0.0.coach == coach && $0.0.isActiefVoorCoach }.map(TrajectRegel.init)
         struct Belasting: Encodable { var coach: String, actief: Int, status: Coachbelasting.Status }
@@ -52,7 +52,7 @@ extension OverstapAPI {
 
     @Sendable func afbouwstatus(_ request: Request, _ context: APIContext) async throws -> Response {
         let (plek, pagina) = try lijstVraag(request, context)
-        let stand = try await bijgewerkt(plek)
+        let stand = try await bijgewerkt(plek.koppen)
         let statussen = try await overzichten.afbouwstatus(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp)
         struct Overzicht: Encodable { var perFase: [String: Int], teLaat: Int }
         let overzicht = Overzicht(
@@ -70,7 +70,7 @@ extension OverstapAPI {
     func risicolijst(_ request: Request, _ context: APIContext, formaat: Lijstformaat) async throws -> Response {
         let scheidingsteken = try Vraag(request).keuze("scheidingsteken", Tabel.Scheidingsteken.self) ?? .komma
         let plek = try lijstPlek(request, context)
-        var stand = try await bijgewerkt(plek)
+        var stand = try await bijgewerkt(plek.koppen)
         stand[.vary] = "Accept"  // one URL, four representations
         let lijst = try await overzichten.risicolijst(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp)
         let lezer = try context.ingelogd
@@ -103,30 +103,33 @@ extension OverstapAPI {
         }
     }
 
-    /// The names the overstaptafel may see on its list (DESIGN §6, docs/zichtbaarheid.md): of the
-    /// cases among `ids` whose consent allows it now (also on a list of a past peildatum), each
-    /// read registered before it is sent. Nobody else gets names on a list (they open the case).
-    private func namen(_ ids: [TrajectID], voor lezer: Lezer, _ context: APIContext) async throws -> [TrajectID: String] {
-        guard lezer.rol == .overstaptafel else { return [:] }
+    /// The names the overstaptafel or an mbo may see on its list (DESIGN §6, docs/zichtbaarheid.md):
+    /// of the cases among `ids` whose consent allows it now (also on a list of a past peildatum),
+    /// each read registered (through `via`) before it is sent. Nobody else gets names on a list
+    /// (they open the case).
+    func namen(_ ids: [TrajectID], voor lezer: Lezer, _ context: APIContext, via: String = "GET /v1/risicolijst") async throws
+        -> [TrajectID: String]
+    {
+        guard lezer.rol == .overstaptafel || lezer.rol == .mbo else { return [:] }
         var namen: [TrajectID: String] = [:]
         for id in ids {
             guard let nu = try await trajecten.laad(id).traject, nu.inzicht(voor: lezer) != .geen else { continue }
-            namen[id] = try await dossier.persoonsgegevens(id, wie: context.actor, via: "GET /v1/risicolijst")?.naam
+            namen[id] = try await dossier.persoonsgegevens(id, wie: context.actor, via: via)?.naam
         }
         return namen
     }
 
     /// Read-your-writes for a list: waits until the read models hold every write acknowledged
     /// before this request (`wachtOpLeesmodellen`, at most `actueelBinnen`, 2 s in `serve`, on the
-    /// lists' own pool), and returns the headers that say which list it is (`Lijstplek.koppen`)
-    /// and how current: `Read-Model-Position`, and `Read-Model-Current`, true only when the
-    /// projection passed the head and holds no event aside in quarantine.
-    func bijgewerkt(_ plek: Lijstplek) async throws -> HTTPFields {
+    /// lists' own pool), and returns `koppen` (which list it is: `peilkoppen`) with the headers
+    /// that say how current it is: `Read-Model-Position`, and `Read-Model-Current`, true only when
+    /// the projection passed the head and holds no event aside in quarantine.
+    func bijgewerkt(_ koppen: HTTPFields) async throws -> HTTPFields {
         let stand = try await wachtOpLeesmodellen(binnen: actueelBinnen, op: overzichten.pool)
-        var koppen: HTTPFields = [.readModelPosition: stand.positie.description,
-                                  .readModelCurrent: stand.bij && stand.vastgehouden == 0 ? "true" : "false"]
-        koppen.append(contentsOf: plek.koppen)
-        return koppen
+        var uit: HTTPFields = [.readModelPosition: stand.positie.description,
+                               .readModelCurrent: stand.bij && stand.vastgehouden == 0 ? "true" : "false"]
+        uit.append(contentsOf: koppen)
+        return uit
     }
 
     /// Waits, helping the projection along on `pool`, until it has applied the log's head as of
@@ -156,7 +159,7 @@ extension OverstapAPI {
     /// `text/csv`, the xlsx media type, `text/html` (a page to print), or JSON (also for `*/*`,
     /// `application/*` and no `Accept`).
     /// A range with `q=0` or a `q` that is no number from 0 to 1 is left out; 406 when none remains.
-    private func lijstformaat(_ request: Request) throws -> Lijstformaat {
+    func lijstformaat(_ request: Request) throws -> Lijstformaat {
         guard let accept = request.headers[.accept]?.lowercased() else { return .json }
         let keuzes = accept.split(separator: ",").enumerated().compactMap { index, bereik -> (Lijstformaat, Double, Int)? in
             let delen = bereik.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -33,6 +33,12 @@ struct TrajectWeergave: Encodable {
     var aangemeldOp: Datum
     var verwachteStartdatum: Datum
     var beoogdeOpleiding: Opleiding
+    var uitstroomprofiel: Uitstroomprofiel
+    /// The programme followed now (after `gestart`, and each switch).
+    var huidigeOpleiding: Opleiding?
+    var gewisseldOp: Datum?
+    var diploma: DiplomaStand?
+    var nameting: NametingStand?
     var coach: String?
     var toestemmingen: [ToestemmingsScope]
     var gestartOp: Datum?
@@ -41,10 +47,13 @@ struct TrajectWeergave: Encodable {
     var afgeslotenOp: Datum?
     var afbouwstatus: StatusWeergave
     /// Absent when this reader may not see it; `verwijderd` tells a forgotten student apart.
-    var persoonsgegevens: Aanmelding.Persoonsgegevens?
+    var persoonsgegevens: ZichtbarePersoonsgegevens?
+    /// The notes of the warme overdracht, for the readers `Inzicht.zietOverdrachtsnotities` allows.
+    var overdrachtsnotities: [Overdrachtsnotitie]?
     var persoonsgegevensVerwijderd: Bool
 
-    init(_ t: Traject, uuid: UUID, versie: Int64, persoonsgegevens: Aanmelding.Persoonsgegevens?, status: Afbouwstatus) {
+    init(_ t: Traject, uuid: UUID, versie: Int64, persoonsgegevens: ZichtbarePersoonsgegevens?,
+         overdrachtsnotities: [Overdrachtsnotitie]?, status: Afbouwstatus) {
         id = uuid.tekst
         self.versie = versie
         regio = t.regio
@@ -54,6 +63,11 @@ struct TrajectWeergave: Encodable {
         aangemeldOp = t.aangemeldOp
         verwachteStartdatum = t.verwachteStartdatum
         beoogdeOpleiding = t.beoogdeOpleiding
+        uitstroomprofiel = t.uitstroomprofiel
+        huidigeOpleiding = t.huidigeOpleiding
+        gewisseldOp = t.gewisseldOp
+        diploma = t.diploma
+        nameting = t.nameting
         coach = t.coach
         toestemmingen = t.toestemmingen.sorted()
         gestartOp = t.gestartOp
@@ -62,6 +76,7 @@ struct TrajectWeergave: Encodable {
         afgeslotenOp = t.afgeslotenOp
         afbouwstatus = StatusWeergave(volgendeStap: status.volgendeStap, verlooptOp: status.verlooptOp, teLaat: status.teLaat)
         self.persoonsgegevens = persoonsgegevens
+        self.overdrachtsnotities = overdrachtsnotities
         persoonsgegevensVerwijderd = t.vergetenOp != nil
     }
 }

@@ -16,11 +16,13 @@ public struct TokenInfo: Sendable, Equatable {
 /// Why a token was refused or could not be made.
 public enum TokenFout: Error, Equatable, CustomStringConvertible {
     case onvolledig(String)
+    case ongeldig(String, String)
     case onbekend
 
     public var description: String {
         switch self {
         case .onvolledig(let wat): "a token for this role needs \(wat)"
+        case .ongeldig(let wat, let reden): "\(wat) is not a valid name (\(reden))"
         case .onbekend: "no such token"
         }
     }
@@ -36,10 +38,19 @@ public struct Tokens: Sendable {
     static let voorvoegsel = "ovs_"
 
     /// Makes a token for `lezer`; returns its id and the token, which is not stored anywhere.
+    /// Its scope (region, coach, school, institution) is kept NFC-normalised, as the payloads it
+    /// is compared with are; a scope that is no valid `Tekstsoort.kenmerk` is `TokenFout.ongeldig`.
     public func maak(voor lezer: Lezer, omschrijving: String, door: String) async throws -> (id: UUID, token: String) {
         if lezer.rol != .admin, lezer.regio == nil { throw TokenFout.onvolledig("--regio") }
         if lezer.rol == .coach, lezer.coach == nil { throw TokenFout.onvolledig("--coach") }
         if lezer.rol == .school, lezer.school == nil { throw TokenFout.onvolledig("--school") }
+        if lezer.rol == .mbo, lezer.instelling == nil { throw TokenFout.onvolledig("--instelling") }
+        func kenmerk(_ waarde: String?, _ optie: String) throws -> String? {
+            guard let waarde else { return nil }
+            do { return try Tekstsoort.kenmerk.controleer(waarde) } catch { throw TokenFout.ongeldig(optie, error.reden) }
+        }
+        let lezer = Lezer(rol: lezer.rol, regio: try kenmerk(lezer.regio, "--regio"), coach: try kenmerk(lezer.coach, "--coach"),
+                          school: try kenmerk(lezer.school, "--school"), instelling: try kenmerk(lezer.instelling, "--instelling"))
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let token = Self.voorvoegsel + bytes.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
@@ -47,9 +58,9 @@ public struct Tokens: Sendable {
         let id = UUID()
         try await pool.query(
             """
-            INSERT INTO api_tokens (id, hash, rol, regio, coach, school, omschrijving, aangemaakt_door)
+            INSERT INTO api_tokens (id, hash, rol, regio, coach, school, instelling, omschrijving, aangemaakt_door)
             VALUES (\(id), \(Self.hash(token)), \(lezer.rol.rawValue), \(lezer.regio), \(lezer.coach), \(lezer.school),
-                    \(omschrijving), \(door))
+                    \(lezer.instelling), \(omschrijving), \(door))
             """)
         return (id, token)
     }
@@ -58,7 +69,7 @@ public struct Tokens: Sendable {
     public func controleer(_ token: String) async throws -> (id: UUID, lezer: Lezer)? {
         guard token.hasPrefix(Self.voorvoegsel), token.utf8.count < 100 else { return nil }
         guard let rij = try await pool.query(
-            "SELECT id, rol, regio, coach, school FROM api_tokens WHERE hash = \(Self.hash(token)) AND ingetrokken_op IS NULL"
+            "SELECT id, rol, regio, coach, school, instelling FROM api_tokens WHERE hash = \(Self.hash(token)) AND ingetrokken_op IS NULL"
         ).first else { return nil }
         return (try rij.decode("id"), try Self.lezer(rij))
     }
@@ -76,7 +87,7 @@ public struct Tokens: Sendable {
     public func lijst() async throws -> [TokenInfo] {
         try await pool.query(
             """
-            SELECT id, rol, regio, coach, school, omschrijving, aangemaakt_op, ingetrokken_op
+            SELECT id, rol, regio, coach, school, instelling, omschrijving, aangemaakt_op, ingetrokken_op
             FROM api_tokens ORDER BY aangemaakt_op DESC, id
             """
         ).map { rij in
@@ -89,6 +100,7 @@ public struct Tokens: Sendable {
 
     private static func lezer(_ rij: PostgresRow) throws -> Lezer {
         guard let rol = Rol(rawValue: try rij.decode("rol")) else { throw TokenFout.onbekend }
-        return Lezer(rol: rol, regio: try rij.decode("regio"), coach: try rij.decode("coach"), school: try rij.decode("school"))
+        return Lezer(rol: rol, regio: try rij.decode("regio"), coach: try rij.decode("coach"), school: try rij.decode("school"),
+                     instelling: try rij.decode("instelling"))
     }
 }

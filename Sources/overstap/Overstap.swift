@@ -17,7 +17,7 @@ struct Overstap: AsyncParsableCommand {
             """,
         subcommands: [
             Migrate.self, Serve.self, Status.self, Demo.self, Nightly.self, Projections.self,
-            Tijdlijn.self, Coaches.self, Afbouw.self, Risicolijst.self, Leerling.self, Inzage.self,
+            Tijdlijn.self, Coaches.self, Afbouw.self, Risicolijst.self, MonitorCommando.self, Leerling.self, Inzage.self,
             Vergeet.self, Vergeetlijst.self, Sleutels.self, Token.self,
         ])
 
@@ -36,6 +36,7 @@ extension Tijdlijn: OverstapCommand {}
 extension Coaches: OverstapCommand {}
 extension Afbouw: OverstapCommand {}
 extension Risicolijst: OverstapCommand {}
+extension MonitorCommando: OverstapCommand {}
 extension Leerling: OverstapCommand {}
 extension Inzage: OverstapCommand {}
 extension Vergeet: OverstapCommand {}

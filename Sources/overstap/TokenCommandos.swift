@@ -13,18 +13,19 @@ struct Token: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a token; it is printed once and stored only as a hash.",
-            discussion: "Roles: coordinator, coach, school, overstaptafel, admin (DESIGN §6). All but admin need --regio.")
-        @Option(help: "coordinator, coach, school, overstaptafel or admin.") var rol: String
+            discussion: "Roles: coordinator, coach, school, overstaptafel, mbo, admin (DESIGN §6). All but admin need --regio.")
+        @Option(help: "coordinator, coach, school, overstaptafel, mbo or admin.") var rol: String
         @Option(help: "The region the token is confined to.") var regio: String?
         @Option(help: "For a coach: the coach id whose caseload it may see.") var coach: String?
         @Option(help: "For a school: the vso school whose pupils it may register.") var school: String?
+        @Option(help: "For an mbo: the institution whose applicants and students it may see.") var instelling: String?
         @Option(help: "What the token is for (no personal names needed).") var omschrijving = "api"
 
         func run() async throws {
             guard let rol = Rol(rawValue: rol) else {
                 throw CLIFout("unknown role '\(rol)'. Hint: one of \(Rol.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let lezer = Lezer(rol: rol, regio: regio, coach: coach, school: school)
+            let lezer = Lezer(rol: rol, regio: regio, coach: coach, school: school, instelling: instelling)
             try await Database.with { database in
                 let (id, token) = try await Tokens(pool: database.pool).maak(voor: lezer, omschrijving: omschrijving, door: actor)
                 FileHandle.standardError.write(Data("token \(id.uuidString.lowercased()) for \(rol.rawValue); shown once, keep it safe:\n".utf8))
@@ -39,8 +40,8 @@ struct Token: AsyncParsableCommand {
         func run() async throws {
             try await Database.with { database in
                 let tokens = try await Tokens(pool: database.pool).lijst()
-                print(Tabel.tekst(["id", "rol", "regio", "coach/school", "omschrijving", "aangemaakt", "ingetrokken"], tokens.map {
-                    [$0.id.uuidString.lowercased(), $0.lezer.rol.rawValue, $0.lezer.regio ?? "-", $0.lezer.coach ?? $0.lezer.school ?? "-",
+                print(Tabel.tekst(["id", "rol", "regio", "coach/school/instelling", "omschrijving", "aangemaakt", "ingetrokken"], tokens.map {
+                    [$0.id.uuidString.lowercased(), $0.lezer.rol.rawValue, $0.lezer.regio ?? "-", $0.lezer.coach ?? $0.lezer.school ?? $0.lezer.instelling ?? "-",
                      $0.omschrijving, ISO8601DateFormatter().string(from: $0.aangemaaktOp),
                      $0.ingetrokkenOp.map { ISO8601DateFormatter().string(from: $0) } ?? "-"]
                 }), terminator: "")

@@ -23,6 +23,9 @@ import Testing
             .evaluatiegesprek(.init(uitkomst: .extraOndersteuning)), .afbouwGestart(.init(persoonsgegevens: .init("plan"))),
             .overdrachtZorgteam(.init(persoonsgegevens: .init(contactpersoon: "mevr. Jansen"))), .afgesloten(.init(reden: .diploma)),
             .leerlingVergeten(.init(reden: .verzoek)),
+            .opleidingGewijzigd(.init(instelling: "Z", opleiding: "W", niveau: .entree, leerweg: .bol)),
+            .diplomaBehaald(.init(niveau: .niveau3)),
+            .nameting(.init(uitkomst: .mbo, opleiding: .init(instelling: "Z", opleiding: "W"), persoonsgegevens: .init("werkt ook bij de bakker"))),
         ]
         #expect(Set(all.map(\.type)) == Set(GebeurtenisType.allCases.map(\.rawValue)))
         for gebeurtenis in all {

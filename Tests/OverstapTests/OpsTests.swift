@@ -80,7 +80,7 @@ import Proces
         let (status, uitvoer) = try drill(demo.db)
         #expect(status == 0, "\(uitvoer)")
         #expect(uitvoer.contains("equal: tijdlijn") && uitvoer.contains("equal: trajecten") && uitvoer.contains("equal: checkpoints"))
-        #expect(uitvoer.contains("equal: events (5240 restored") && uitvoer.hasSuffix("restore drill: OK\n"), "\(uitvoer)")
+        #expect(uitvoer.contains("equal: events (7891 restored") && uitvoer.hasSuffix("restore drill: OK\n"), "\(uitvoer)")
 
         // A read model that no longer follows from the log: the drill must say so.
         try await demo.db.pool.query("UPDATE tijdlijn SET samenvatting = 'vervalst' WHERE volgorde = 1 AND traject_id = (SELECT min(traject_id) FROM tijdlijn)")

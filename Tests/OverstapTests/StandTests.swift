@@ -38,6 +38,7 @@ import Postgres
         let d = Voorbeeld.d
         var anders = Voorbeeld.aanmelding
         anders.regio = "Twente"; anders.vsoSchool = "Het Baken"; anders.verwachteStartdatum = d("2027-08-30")
+        anders.uitstroomprofiel = .arbeidsmarkt
         anders.beoogdeOpleiding = Opleiding(instelling: "ROC", opleiding: "Zorg", niveau: .niveau2, leerweg: .bbl)
         let kaal = try #require(Traject.herleid(id: TrajectID(UUID()), uit: [(.aanmelding(anders), d("2025-12-01"))]))
         let sam = try #require(Traject.herleid(id: Voorbeeld.id, uit: Voorbeeld.samsJaar))
@@ -54,12 +55,16 @@ import Postgres
             (.gestart(.init(instelling: "MBO Utrecht", opleiding: "Entree")), d("2026-09-01")),
             (.stageGestart(.init(stagebedrijf: "Bakkerij")), d("2026-10-01")),
             (.stagebezoek(.init(stagebedrijf: "Bakkerij")), d("2026-10-15")),
+            (.opleidingGewijzigd(.init(instelling: "ROC", opleiding: "Logistiek", niveau: .niveau2, leerweg: .bbl)), d("2026-11-02")),
+            (.diplomaBehaald(.init(niveau: .niveau2)), d("2027-07-01")),
+            (.afgesloten(.init(reden: .diploma)), d("2027-07-02")),
+            (.nameting(.init(uitkomst: .werk)), d("2027-09-01")),
         ]))
         for traject in [kaal, sam, noShow, stage] {
             #expect(try Traject(stand: traject.alsStand()) == traject)
         }
         let velden = Mirror(reflecting: kaal).children.map { $0.label! }
-        #expect(velden.count == 27)  // a new stored property needs the codec and `standVersie` too
+        #expect(velden.count == 34)  // a new stored property needs the codec and `standVersie` too
         let onbedekt = velden.filter { veld in
             [sam, noShow, stage].allSatisfy { traject in
                 "\(Mirror(reflecting: traject).children.first { $0.label == veld }!.value)"

@@ -16,6 +16,7 @@ ROLES = {
     "coach": ["--regio", "Utrecht", "--coach", "coach-01"],
     "school": ["--regio", "Utrecht", "--school", "De Brug"],
     "overstaptafel": ["--regio", "Utrecht"],
+    "mbo": ["--regio", "Utrecht", "--instelling", "MBO Utrecht"],
     "admin": [],
 }
 

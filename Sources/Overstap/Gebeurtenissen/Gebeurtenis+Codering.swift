@@ -46,6 +46,9 @@ public enum GebeurtenisType: String, CaseIterable, Sendable {
     case overdrachtZorgteam = "overdracht_zorgteam"
     case afgesloten
     case leerlingVergeten = "leerling_vergeten"
+    case opleidingGewijzigd = "opleiding_gewijzigd"
+    case diplomaBehaald = "diploma_behaald"
+    case nameting
 
     /// The schema version new payloads of this type are written in (and the only one read).
     public var schemaversie: Int {
@@ -53,7 +56,8 @@ public enum GebeurtenisType: String, CaseIterable, Sendable {
         case .aanmelding, .toestemmingGegeven, .toestemmingIngetrokken, .coachToegewezen, .welkomstgesprek,
              .mboAanmelding, .intakegesprek, .overstaptafelBesproken, .gestart, .noShowGesignaleerd, .contactmoment,
              .stageGestart, .stageBeeindigd, .stagebezoek, .signaal, .signaalOpgelost, .evaluatiegesprek,
-             .afbouwGestart, .overdrachtZorgteam, .afgesloten, .leerlingVergeten:
+             .afbouwGestart, .overdrachtZorgteam, .afgesloten, .leerlingVergeten, .opleidingGewijzigd, .diplomaBehaald,
+             .nameting:
             1
         }
     }
@@ -82,6 +86,9 @@ public enum GebeurtenisType: String, CaseIterable, Sendable {
         case .overdrachtZorgteam: .overdrachtZorgteam(try json.decode(OverdrachtZorgteam.self, from: payload))
         case .afgesloten: .afgesloten(try json.decode(Afgesloten.self, from: payload))
         case .leerlingVergeten: .leerlingVergeten(try json.decode(LeerlingVergeten.self, from: payload))
+        case .opleidingGewijzigd: .opleidingGewijzigd(try json.decode(Opleiding.self, from: payload))
+        case .diplomaBehaald: .diplomaBehaald(try json.decode(DiplomaBehaald.self, from: payload))
+        case .nameting: .nameting(try json.decode(Nameting.self, from: payload))
         }
     }
 }
@@ -111,6 +118,9 @@ extension Gebeurtenis {
         case .overdrachtZorgteam(let p): (.overdrachtZorgteam, p)
         case .afgesloten(let p): (.afgesloten, p)
         case .leerlingVergeten(let p): (.leerlingVergeten, p)
+        case .opleidingGewijzigd(let p): (.opleidingGewijzigd, p)
+        case .diplomaBehaald(let p): (.diplomaBehaald, p)
+        case .nameting(let p): (.nameting, p)
         }
     }
 

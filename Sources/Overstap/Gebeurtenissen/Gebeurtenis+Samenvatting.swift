@@ -25,7 +25,23 @@ extension Gebeurtenis {
         case .afbouwGestart: "Afbouw gestart"
         case .overdrachtZorgteam: "Overgedragen aan het zorgteam"
         case .afgesloten(let a): "Afgesloten: \(a.reden.rawValue)"
+        case .opleidingGewijzigd(let o): "Overgestapt naar \(o.opleiding) bij \(o.instelling)"
+        case .diplomaBehaald(let d): "Diploma behaald (\(d.niveau == .entree ? "entree" : "niveau \(d.niveau.rawValue)"))"
+        case .nameting(let n): "Nameting: \(n.uitkomst.omschrijving)" + (n.opleiding.map { " (\($0.opleiding) bij \($0.instelling))" } ?? "")
         case .leerlingVergeten(let v): "Persoonsgegevens verwijderd (\(v.reden == .verzoek ? "op verzoek" : "bewaartermijn verstreken"))"
+        }
+    }
+}
+
+extension NametingUitkomst {
+    /// The outcome in Dutch words, for the timeline.
+    public var omschrijving: String {
+        switch self {
+        case .mbo: "nog op het mbo"
+        case .diploma: "met diploma van het mbo"
+        case .werk: "aan het werk"
+        case .uitgevallen: "uitgevallen zonder diploma"
+        case .onbekend: "onbekend"
         }
     }
 }

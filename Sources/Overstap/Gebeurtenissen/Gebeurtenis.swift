@@ -24,6 +24,9 @@ public enum Gebeurtenis: Equatable, Sendable {
     case overdrachtZorgteam(OverdrachtZorgteam)
     case afgesloten(Afgesloten)
     case leerlingVergeten(LeerlingVergeten)
+    case opleidingGewijzigd(Opleiding)
+    case diplomaBehaald(DiplomaBehaald)
+    case nameting(Nameting)
 }
 
 /// Free text about a student: personal data, kept under `persoonsgegevens`.
@@ -229,6 +232,28 @@ public struct Afgesloten: Codable, Equatable, Sendable {
     public var persoonsgegevens: Notitie?
     public init(reden: Afsluitreden, persoonsgegevens: Notitie? = nil) {
         self.reden = reden
+        self.persoonsgegevens = persoonsgegevens
+    }
+}
+
+/// The student obtained an mbo diploma.
+public struct DiplomaBehaald: Codable, Equatable, Sendable {
+    /// The diploma's level.
+    public var niveau: Niveau
+    public init(niveau: Niveau) { self.niveau = niveau }
+}
+
+/// The follow-up about a year after the start (or after the coaching ended, for a student who
+/// never started): where the student is now (DESIGN §3). May be recorded after the case was closed.
+public struct Nameting: Codable, Equatable, Sendable {
+    /// What the follow-up found.
+    public var uitkomst: NametingUitkomst
+    /// The programme the student follows: given exactly when `uitkomst` is `mbo`.
+    public var opleiding: Opleiding?
+    public var persoonsgegevens: Notitie?
+    public init(uitkomst: NametingUitkomst, opleiding: Opleiding? = nil, persoonsgegevens: Notitie? = nil) {
+        self.uitkomst = uitkomst
+        self.opleiding = opleiding
         self.persoonsgegevens = persoonsgegevens
     }
 }

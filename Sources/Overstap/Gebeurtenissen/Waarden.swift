@@ -82,3 +82,17 @@ public enum VergeetReden: String, Codable, Sendable, CaseIterable {
 public enum Afsluitreden: String, Codable, Sendable, CaseIterable {
     case diploma, werk, overgestapt, uitgevallen, verhuisd, overig
 }
+
+/// What a follow-up (`nameting`) found a year on.
+public enum NametingUitkomst: String, Codable, Sendable, CaseIterable {
+    /// Still at the mbo (on the programme the nameting names).
+    case mbo
+    /// Left the mbo with a diploma.
+    case diploma
+    /// At work.
+    case werk
+    /// Left the mbo without a diploma.
+    case uitgevallen
+    /// Not found out; also closes a follow-up that cannot be done.
+    case onbekend
+}

@@ -58,3 +58,11 @@ extension Datum {
         return oktober >= self ? oktober : Schooljaar(beginjaar: oktober.jaar + 1).eenOktober
     }
 }
+
+extension Datum {
+    /// The same day `jaren` years earlier (29 February becomes 28 February): where a cohort of an
+    /// earlier school year stood at the same point of its year.
+    public func jaren(terug jaren: Int) -> Datum {
+        Datum(jaar - jaren, maand, dag) ?? Datum(jaar - jaren, maand, dag - 1) ?? self
+    }
+}

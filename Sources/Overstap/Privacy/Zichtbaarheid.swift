@@ -1,6 +1,6 @@
 /// Who reads (DESIGN §6).
 public enum Rol: String, Codable, Sendable, CaseIterable {
-    case coordinator, coach, school, overstaptafel, admin
+    case coordinator, coach, school, overstaptafel, mbo, admin
 }
 
 /// A reader: a role, and what ties it to cases.
@@ -12,12 +12,15 @@ public struct Lezer: Equatable, Sendable {
     public var coach: String?
     /// The school's name, for a school.
     public var school: String?
+    /// The mbo institution, for role `mbo`.
+    public var instelling: String?
 
-    public init(rol: Rol, regio: String? = nil, coach: String? = nil, school: String? = nil) {
+    public init(rol: Rol, regio: String? = nil, coach: String? = nil, school: String? = nil, instelling: String? = nil) {
         self.rol = rol
         self.regio = regio
         self.coach = coach
         self.school = school
+        self.instelling = instelling
     }
 }
 
@@ -27,6 +30,9 @@ public enum Inzicht: Equatable, Sendable {
     case volledig
     /// Name, birth date and pupil number; no special-category data or free text.
     case basis
+    /// What the receiving mbo needs for a warme overdracht: the name, the support needs and the
+    /// notes of the intake and the handover to its care team; no birth date or pupil number.
+    case ontvangend
     /// Nothing personal: the case id, phases and dates only.
     case geen
 }
@@ -44,25 +50,45 @@ extension Traject {
         case .coach: return lezer.coach != nil && lezer.coach == coach ? .volledig : .geen
         case .school: return lezer.school == vsoSchool && toestemmingen.contains(.mbo) ? .basis : .geen
         case .overstaptafel: return toestemmingen.contains(.overstaptafel) ? .basis : .geen
+        case .mbo: return isToegankelijk(voor: lezer) && toestemmingen.contains(.mbo) ? .ontvangend : .geen
         }
     }
 }
 
+/// The personal data of an aanmelding as one reader may see it: a field is absent where its
+/// `Inzicht` does not allow it.
+public struct ZichtbarePersoonsgegevens: Equatable, Sendable, Encodable {
+    public var naam: String
+    public var geboortedatum: Datum?
+    public var leerlingnummer: String?
+    /// Special-category data: only with `.volledig` or `.ontvangend`.
+    public var ondersteuningsbehoefte: String?
+}
+
 extension Aanmelding.Persoonsgegevens {
     /// The fields `inzicht` allows; `nil` for `.geen`.
-    public func zichtbaar(_ inzicht: Inzicht) -> Aanmelding.Persoonsgegevens? {
+    public func zichtbaar(_ inzicht: Inzicht) -> ZichtbarePersoonsgegevens? {
         switch inzicht {
-        case .volledig: self
+        case .volledig:
+            .init(naam: naam, geboortedatum: geboortedatum, leerlingnummer: leerlingnummer, ondersteuningsbehoefte: ondersteuningsbehoefte)
         case .basis: .init(naam: naam, geboortedatum: geboortedatum, leerlingnummer: leerlingnummer, ondersteuningsbehoefte: nil)
+        case .ontvangend: .init(naam: naam, ondersteuningsbehoefte: ondersteuningsbehoefte)
         case .geen: nil
         }
     }
 }
 
+extension Inzicht {
+    /// Whether this reader sees the notes of the warme overdracht (the intake's agreements, the
+    /// handover to the care team): the own coach and coordinator, and the receiving mbo with consent.
+    public var zietOverdrachtsnotities: Bool { self == .volledig || self == .ontvangend }
+}
+
 extension Traject {
     /// Whether `lezer` may see the case at all: its phases, dates and timeline (personal data
     /// follows `inzicht`). Coaches see their own caseload, schools their own pupils, coordinators
-    /// and overstaptafels their region; nothing crosses a region.
+    /// and overstaptafels their region, an mbo the students who applied to or follow a programme
+    /// at it now (`mboInstelling`: not those who went elsewhere); nothing crosses a region.
     public func isToegankelijk(voor lezer: Lezer) -> Bool {
         if lezer.rol == .admin { return true }
         guard lezer.regio == regio else { return false }
@@ -70,6 +96,7 @@ extension Traject {
         case .admin, .coordinator, .overstaptafel: return true
         case .coach: return lezer.coach != nil && lezer.coach == coach
         case .school: return lezer.school == vsoSchool
+        case .mbo: return lezer.instelling != nil && lezer.instelling == mboInstelling
         }
     }
 }
@@ -87,22 +114,27 @@ extension Lezer {
         switch rol {
         case .coordinator: regio == aanmelding.regio
         case .school: regio == aanmelding.regio && school == aanmelding.vsoSchool
-        case .coach, .overstaptafel, .admin: false
+        case .coach, .overstaptafel, .mbo, .admin: false
         }
     }
 
     /// Whether this reader may record an event of `type` on `traject`: coordinators anything in
     /// their region, coaches anything on their own caseload except (re)assigning coaches, an
-    /// overstaptafel only its own decisions. Admins manage (inzage, forgetting); they do not coach.
+    /// overstaptafel only its own decisions, an mbo what happens at the mbo (`mboTypen`) for its
+    /// own students. Admins manage (inzage, forgetting); they do not coach.
     public func magRegistreren(_ type: GebeurtenisType, op traject: Traject) -> Bool {
         guard !Self.systeemtypen.contains(type), traject.isToegankelijk(voor: self) else { return false }
         switch rol {
         case .coordinator: return true
         case .coach: return type != .coachToegewezen
         case .overstaptafel: return type == .overstaptafelBesproken
+        case .mbo: return Self.mboTypen.contains(type)
         case .school, .admin: return false
         }
     }
+
+    /// What the receiving mbo records: the intake, the start, a switch, a diploma, an evaluation.
+    public static let mboTypen: Set<GebeurtenisType> = [.intakegesprek, .gestart, .opleidingGewijzigd, .diplomaBehaald, .evaluatiegesprek]
 }
 
 extension Gebeurtenis {

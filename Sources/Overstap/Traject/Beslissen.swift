@@ -20,6 +20,8 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
     case persoonsgegevensOntbreken(String)
     case trajectVergeten
     case geboortedatumNaAanmelding
+    case zelfdeOpleiding
+    case nametingOpleiding
 
     public var description: String {
         switch self {
@@ -43,6 +45,8 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
         case .persoonsgegevensOntbreken(let type): "\(type) vraagt om persoonsgegevens"
         case .trajectVergeten: "de persoonsgegevens van deze leerling zijn verwijderd; er kunnen geen persoonsgegevens meer bij"
         case .geboortedatumNaAanmelding: "de geboortedatum ligt niet voor de aanmelding"
+        case .zelfdeOpleiding: "de leerling volgt deze opleiding al"
+        case .nametingOpleiding: "een nameting noemt de opleiding precies als de uitkomst 'mbo' is"
         }
     }
 }
@@ -67,7 +71,10 @@ extension Traject {
         // Forgetting is administrative: it may follow the closing (that is what retention does).
         if case .leerlingVergeten = gebeurtenis { return }
         // Nothing on or after the closing day; what happened before it may still be recorded late.
-        if let afgeslotenOp = traject.afgeslotenOp, datum >= afgeslotenOp { throw .trajectAfgesloten }
+        // The follow-up is the exception: it looks at the student a year on, closed or not.
+        if let afgeslotenOp = traject.afgeslotenOp, datum >= afgeslotenOp, gebeurtenis.soort != .nameting {
+            throw .trajectAfgesloten
+        }
         guard datum >= traject.aangemeldOp else { throw .datumVoorAanmelding }
         try traject.controleer(gebeurtenis, op: datum)
     }
@@ -127,6 +134,13 @@ extension Traject {
             guard afgeslotenOp == nil else { throw .trajectAfgesloten }
         case .leerlingVergeten:
             break
+        case .opleidingGewijzigd(let opleiding):
+            try naStart()
+            guard opleiding != huidigeOpleiding else { throw .zelfdeOpleiding }
+        case .diplomaBehaald:
+            try naStart()
+        case .nameting(let n):
+            guard (n.uitkomst == .mbo) == (n.opleiding != nil) else { throw .nametingOpleiding }
         }
     }
 }

@@ -12,6 +12,7 @@ public enum Risicoreden: String, Codable, Sendable, CaseIterable, Comparable {
     case geenToestemming = "geen_toestemming"
     case evaluatieVerlopen = "evaluatie_verlopen"
     case overdrachtVerlopen = "overdracht_verlopen"
+    case nametingVerlopen = "nameting_verlopen"
     case coachOverbelast = "coach_overbelast"
 
     /// 0 is the most severe.
@@ -31,6 +32,7 @@ public enum Risicoreden: String, Codable, Sendable, CaseIterable, Comparable {
         case .geenToestemming: "geen toestemming vastgelegd"
         case .evaluatieVerlopen: "evaluatie te laat"
         case .overdrachtVerlopen: "overdracht aan het zorgteam te laat"
+        case .nametingVerlopen: "nameting na een jaar ontbreekt"
         case .coachOverbelast: "coach boven de norm"
         }
     }
@@ -41,10 +43,14 @@ extension Traject {
     /// Every reason that holds on `peildatum`, most severe first. The traject must be folded from
     /// the events up to `peildatum` only; `coachLast` is its coach's active cases then.
     /// A limit of N days after a reference day holds from reference + N on.
+    /// A closed or handed-over case has one reason left: a missing follow-up (`nameting_verlopen`).
     public func risicoredenen(op peildatum: Datum, instellingen i: Instellingen, coachLast: Int?) -> [Risicoreden] {
-        guard afgeslotenOp == nil, overgedragenOp == nil else { return [] }
         func verlopen(_ referentie: Datum, _ dagen: Int) -> Bool { peildatum >= referentie.plus(dagen: dagen) }
         var redenen: [Risicoreden] = []
+        if nameting == nil, let referentie = nametingReferentie, verlopen(referentie, 7 * i.nametingVerlopenNaWeken) {
+            redenen.append(.nametingVerlopen)
+        }
+        guard afgeslotenOp == nil, overgedragenOp == nil else { return redenen }
         if noShow != nil { redenen.append(.noShow) }
         if gestartOp == nil, verlopen(verwachteStartdatum, i.startOnbevestigdNaDagen) { redenen.append(.startOnbevestigd) }
         if openSignalen.values.contains(where: { verlopen($0, i.signaalOpenDagen) }) { redenen.append(.signaalOpen) }
@@ -71,4 +77,8 @@ extension Traject {
         if coach != nil, let coachLast, coachLast > i.normMaximum { redenen.append(.coachOverbelast) }
         return redenen.sorted()
     }
+
+    /// The day a follow-up counts from: the start, or for a student who never started, the day
+    /// the case was closed; `nil` while neither happened (DESIGN §3, `nameting`).
+    public var nametingReferentie: Datum? { gestartOp ?? afgeslotenOp }
 }

@@ -16,6 +16,8 @@ extension Traject {
         s.schrijf(stageSinds); s.schrijf(laatsteStagebezoek); s.schrijf(openSignalen); s.schrijf(laatsteEvaluatie)
         s.schrijf(afbouwSinds); s.schrijf(overgedragenOp); s.schrijf(afgeslotenOp); s.schrijf(afsluitreden)
         s.schrijf(vergetenOp); s.schrijf(laatsteGebeurtenisOp)
+        s.schrijf(uitstroomprofiel); s.schrijf(warmeOverdrachtOp); s.schrijf(gestarteOpleiding); s.schrijf(huidigeOpleiding)
+        s.schrijf(gewisseldOp); s.schrijf(diploma); s.schrijf(nameting)
         return Data(s.bytes)
     }
 
@@ -30,6 +32,8 @@ extension Traject {
         stageSinds = try l.lees(); laatsteStagebezoek = try l.lees(); openSignalen = try l.lees()
         laatsteEvaluatie = try l.lees(); afbouwSinds = try l.lees(); overgedragenOp = try l.lees()
         afgeslotenOp = try l.lees(); afsluitreden = try l.lees(); vergetenOp = try l.lees(); laatsteGebeurtenisOp = try l.lees()
+        uitstroomprofiel = try l.lees(); warmeOverdrachtOp = try l.lees(); gestarteOpleiding = try l.lees()
+        huidigeOpleiding = try l.lees(); gewisseldOp = try l.lees(); diploma = try l.lees(); nameting = try l.lees()
         guard l.isKlaar else { throw StandFout() }
     }
 }
@@ -157,6 +161,8 @@ extension Signaalsoort: StandKeuze {}
 extension Afsluitreden: StandKeuze {}
 extension Niveau: StandKeuze {}
 extension Leerweg: StandKeuze {}
+extension Uitstroomprofiel: StandKeuze {}
+extension NametingUitkomst: StandKeuze {}
 
 extension TrajectID: StandWaarde {
     func schrijf(naar s: inout StandSchrijver) { stroom.schrijf(naar: &s) }
@@ -188,4 +194,14 @@ extension NoShowStand: StandWaarde {
 extension NoShowSleutel: StandWaarde {
     func schrijf(naar s: inout StandSchrijver) { s.schrijf(schooljaar); s.schrijf(soort) }
     init(uit l: inout StandLezer) throws { self.init(schooljaar: try l.lees(), soort: try l.lees()) }
+}
+
+extension DiplomaStand: StandWaarde {
+    func schrijf(naar s: inout StandSchrijver) { s.schrijf(niveau); s.schrijf(op) }
+    init(uit l: inout StandLezer) throws { self.init(niveau: try l.lees(), op: try l.lees()) }
+}
+
+extension NametingStand: StandWaarde {
+    func schrijf(naar s: inout StandSchrijver) { s.schrijf(uitkomst); s.schrijf(opleiding); s.schrijf(op) }
+    init(uit l: inout StandLezer) throws { self.init(uitkomst: try l.lees(), opleiding: try l.lees(), op: try l.lees()) }
 }

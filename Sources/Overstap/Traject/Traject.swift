@@ -8,12 +8,13 @@ public enum Fase: String, Codable, Sendable, CaseIterable {
 public struct Traject: Equatable, Sendable {
     /// The shape of the stored snapshot; raise it when a stored property changes, and snapshots of
     /// another shape are folded from the timeline again instead of decoded.
-    public static let standVersie = 2  // 2: the no-show flag and its day are one value
+    public static let standVersie = 3  // 2: the no-show flag and its day are one value; 3: the mbo career (#16)
 
     /// The case's id (its stream).
     public let id: TrajectID
     public internal(set) var regio: String
     public internal(set) var vsoSchool: String
+    public internal(set) var uitstroomprofiel: Uitstroomprofiel
     public internal(set) var aangemeldOp: Datum
     public internal(set) var verwachteStartdatum: Datum
     public internal(set) var beoogdeOpleiding: Opleiding
@@ -24,7 +25,19 @@ public struct Traject: Equatable, Sendable {
     public internal(set) var welkomstgesprekOp: Datum?
     public internal(set) var mboAanmeldingOp: Datum?
     public internal(set) var intakeOp: Datum?
+    /// The first intake with a warme overdracht (the coach present).
+    public internal(set) var warmeOverdrachtOp: Datum?
     public internal(set) var gestartOp: Datum?
+    /// The programme the student started on (`gestart`).
+    public internal(set) var gestarteOpleiding: Opleiding?
+    /// The programme the student follows now: the started one, or the last switch.
+    public internal(set) var huidigeOpleiding: Opleiding?
+    /// The first switch within the mbo (`opleiding_gewijzigd`).
+    public internal(set) var gewisseldOp: Datum?
+    /// The last diploma obtained.
+    public internal(set) var diploma: DiplomaStand?
+    /// The last follow-up.
+    public internal(set) var nameting: NametingStand?
     /// The last no-show flag and the day it was written, while no `gestart` followed it: one
     /// value, so a flag never lacks its day.
     public internal(set) var noShow: NoShowStand?
@@ -51,6 +64,7 @@ public struct Traject: Equatable, Sendable {
         self.id = id
         regio = aanmelding.regio
         vsoSchool = aanmelding.vsoSchool
+        uitstroomprofiel = aanmelding.uitstroomprofiel
         aangemeldOp = datum
         laatsteGebeurtenisOp = datum
         verwachteStartdatum = aanmelding.verwachteStartdatum
@@ -101,11 +115,22 @@ public struct Traject: Equatable, Sendable {
         case .mboAanmelding(let opleiding):
             mboAanmeldingOp = mboAanmeldingOp ?? datum
             beoogdeOpleiding = opleiding
-        case .intakegesprek: intakeOp = intakeOp ?? datum
+        case .intakegesprek(let intake):
+            intakeOp = intakeOp ?? datum
+            if intake.warmeOverdracht { warmeOverdrachtOp = warmeOverdrachtOp ?? datum }
         case .overstaptafelBesproken: break
-        case .gestart:
-            gestartOp = gestartOp ?? datum
+        case .gestart(let opleiding):
+            if gestartOp == nil {
+                gestartOp = datum
+                gestarteOpleiding = opleiding
+                huidigeOpleiding = huidigeOpleiding ?? opleiding
+            }
             noShow = nil
+        case .opleidingGewijzigd(let opleiding):
+            huidigeOpleiding = opleiding
+            gewisseldOp = gewisseldOp ?? datum
+        case .diplomaBehaald(let d): diploma = DiplomaStand(niveau: d.niveau, op: datum)
+        case .nameting(let n): nameting = NametingStand(uitkomst: n.uitkomst, opleiding: n.opleiding, op: datum)
         case .noShowGesignaleerd(let flag):
             gesignaleerd.insert(NoShowSleutel(schooljaar: flag.schooljaar, soort: flag.soort))
             if gestartOp == nil {
@@ -150,6 +175,13 @@ public struct Traject: Equatable, Sendable {
 
     /// Since when the case is in its phase.
     public var faseSinds: Datum { faseStand.sinds }
+
+    /// The mbo institution the student applied to (`mbo_aanmelding`) or follows a programme at
+    /// (`gestart`, `opleiding_gewijzigd`): the one reader of role `mbo` that may see the case.
+    /// `nil` before any mbo_aanmelding (the aanmelding's intended programme is the vso's wish).
+    public var mboInstelling: String? {
+        huidigeOpleiding?.instelling ?? (mboAanmeldingOp != nil ? beoogdeOpleiding.instelling : nil)
+    }
 
     /// Whether a coach still carries the case (for coach loads): assigned, not handed over or closed.
     public var isActiefVoorCoach: Bool { coach != nil && overgedragenOp == nil && afgeslotenOp == nil }
@@ -203,4 +235,18 @@ public struct NoShowSleutel: Hashable, Sendable, Comparable {
     }
 
     public static func < (a: Self, b: Self) -> Bool { (a.schooljaar, a.soort.rawValue) < (b.schooljaar, b.soort.rawValue) }
+}
+
+/// A diploma and the day it was obtained.
+public struct DiplomaStand: Equatable, Sendable, Encodable {
+    public var niveau: Niveau
+    public var op: Datum
+}
+
+/// A follow-up's finding and its day.
+public struct NametingStand: Equatable, Sendable, Encodable {
+    public var uitkomst: NametingUitkomst
+    /// The programme, when the student is still at the mbo.
+    public var opleiding: Opleiding?
+    public var op: Datum
 }

@@ -29,17 +29,20 @@ public enum Tabel {
     /// "Sint-Michaël" turns into mojibake), CRLF line ends, fields quoted when they need it. A cell
     /// that a spreadsheet would take for a formula (it begins with `=`, `+`, `-`, `@`, tab or
     /// carriage return) gets a leading `'` so that it stays text (OWASP, "CSV Injection"). With
-    /// `.puntkomma` the separator is `;` and number-like cells are kept as text (see there).
-    public static func csv(_ kop: [String], _ rijen: [[String]], scheidingsteken: Scheidingsteken = .komma) -> String {
+    /// `.puntkomma` the separator is `;` and number-like cells are kept as text (see there),
+    /// except in `getalkolommen` (indexes), whose cells are counts meant to be added up.
+    public static func csv(_ kop: [String], _ rijen: [[String]], scheidingsteken: Scheidingsteken = .komma,
+                           getalkolommen: Set<Int> = []) -> String {
         let teken: Character = scheidingsteken == .komma ? "," : ";"
-        func veld(_ ruw: String, kop: Bool) -> String {
-            if scheidingsteken == .puntkomma, !kop, Self.lijktGetal(ruw) { return "=\"" + ruw + "\"" }
+        func veld(_ ruw: String, kop: Bool, kolom: Int) -> String {
+            if scheidingsteken == .puntkomma, !kop, !getalkolommen.contains(kolom), Self.lijktGetal(ruw) { return "=\"" + ruw + "\"" }
             // A lone "-" (no coach) is no formula and stays as it is.
             let tekst = ruw != "-" && ruw.first.map { "=+-@\t\r".contains($0) } == true ? "'" + ruw : ruw
             guard tekst.contains(where: { $0 == teken || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return tekst }
             return "\"" + tekst.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        let regels = [kop.map { veld($0, kop: true) }] + rijen.map { $0.map { veld($0, kop: false) } }
+        let regels = [kop.enumerated().map { veld($1, kop: true, kolom: $0) }]
+            + rijen.map { $0.enumerated().map { veld($1, kop: false, kolom: $0) } }
         return "\u{FEFF}" + regels.map { $0.joined(separator: String(teken)) }.joined(separator: "\r\n") + "\r\n"
     }
 
@@ -56,6 +59,25 @@ extension RisicoRegel {
     /// The row for a table or CSV.
     public var cellen: [String] {
         [trajectID.stroom, vsoSchool, coach ?? "-", fase.rawValue, ernstigste.rawValue, redenen.map(\.rawValue).joined(separator: " ")]
+    }
+}
+
+extension Monitor {
+    /// Column names of the monitor as a table: which cohort and view, which split and group, then
+    /// one column per figure (`Maat`), a count or `<5`.
+    public static let kolommen = ["schooljaar", "peildatum", "uitsplitsing", "groep"] + Maat.allCases.map(\.rawValue)
+    /// The indexes of the figures' columns in `kolommen`.
+    public static let getalkolommen = Set(4..<kolommen.count)
+
+    /// The rows: the total (split `totaal`, group `alle`), each split's groups, then the totals of
+    /// `vergelijking` (the earlier school years).
+    public func rijen(vergelijking: [Monitor]) -> [[String]] {
+        func rij(_ m: Monitor, _ uitsplitsing: String, _ groep: String, _ cijfers: Cijfers) -> [String] {
+            [m.schooljaar.description, m.peildatum.description, uitsplitsing, groep] + Maat.allCases.map { cijfers[$0].description }
+        }
+        return [rij(self, "totaal", "alle", totaal)]
+            + uitsplitsingen.flatMap { uitsplitsing, groepen in groepen.map { rij(self, uitsplitsing.rawValue, $0.naam, $0.cijfers) } }
+            + vergelijking.map { rij($0, "totaal", "alle", $0.totaal) }
     }
 }
 

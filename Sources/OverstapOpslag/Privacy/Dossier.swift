@@ -6,6 +6,26 @@ import Postgres
 /// Shown where personal data was destroyed.
 public let verwijderd = "[verwijderd]"
 
+/// What `Dossier.gegevens` decrypts for a case view.
+public struct Leerlinggegevens: Sendable {
+    /// The aanmelding's personal data; `nil` when forgotten.
+    public var aanmelding: Aanmelding.Persoonsgegevens?
+    /// The notes of the warme overdracht, oldest first.
+    public var overdrachtsnotities: [Overdrachtsnotitie]
+}
+
+/// A note of the warme overdracht: an intake's attendees and agreements, or the handover to the
+/// mbo's care team (its contact person and note). Personal data.
+public struct Overdrachtsnotitie: Equatable, Sendable, Encodable {
+    public var datum: Datum
+    /// `intakegesprek` or `overdracht_zorgteam`.
+    public var type: String
+    public var aanwezigen: [String]?
+    public var afspraken: String?
+    public var contactpersoon: String?
+    public var notitie: String?
+}
+
 /// One read of a student's personal data.
 public struct Lezing: Equatable, Sendable, Encodable {
     public var wie: String
@@ -20,14 +40,36 @@ public struct Dossier: Sendable {
 
     public init(trajecten: Trajecten) { self.trajecten = trajecten }
 
-    /// The student's personal data from the aanmelding, or `nil` when forgotten.
+    /// The student's personal data from the aanmelding, or `nil` when forgotten; the read is
+    /// registered first (`gegevens`).
     public func persoonsgegevens(_ trajectID: TrajectID, wie: String, via: String) async throws -> Aanmelding.Persoonsgegevens? {
-        let events = try await ontsleuteld(trajectID, wie: wie, via: via)
-        let type = GebeurtenisType.aanmelding.rawValue
-        guard let aanmelding = events.first(where: { $0.event.type == type }),
-            case .aanmelding(let a) = try Gebeurtenis.lees(type: type, opgeslagen: Data(aanmelding.payload.utf8))
-        else { return nil }
-        return a.persoonsgegevens
+        try await gegevens(trajectID, wie: wie, via: via).aanmelding
+    }
+
+    /// The personal data of the aanmelding and the notes of the warme overdracht (the intakes and
+    /// the handover to the care team, oldest first); both empty when the student was forgotten.
+    /// The read is registered before anything is decrypted; `TrajectFout.onbekendTraject` when
+    /// there is no such case.
+    public func gegevens(_ trajectID: TrajectID, wie: String, via: String) async throws -> Leerlinggegevens {
+        var gegevens = Leerlinggegevens(aanmelding: nil, overdrachtsnotities: [])
+        for (event, payload) in try await ontsleuteld(trajectID, wie: wie, via: via) {
+            let datum = Datum(tijdstip: event.occurredAt)
+            switch try? Gebeurtenis.lees(type: event.type, schemaversie: event.schemaVersion, opgeslagen: Data(payload.utf8)) {
+            case .aanmelding(let a): gegevens.aanmelding = gegevens.aanmelding ?? a.persoonsgegevens
+            case .intakegesprek(let i):
+                if let p = i.persoonsgegevens {
+                    gegevens.overdrachtsnotities.append(.init(datum: datum, type: event.type, aanwezigen: p.aanwezigen, afspraken: p.afspraken))
+                }
+            case .overdrachtZorgteam(let o):
+                if let p = o.persoonsgegevens {
+                    gegevens.overdrachtsnotities.append(.init(datum: datum, type: event.type, contactpersoon: p.contactpersoon,
+                                                              notitie: p.overdrachtsnotitie))
+                }
+            default: break
+            }
+        }
+        gegevens.overdrachtsnotities.sort { $0.datum < $1.datum }
+        return gegevens
     }
 
     /// Everything held about one student, decrypted where possible, with the register of its reads
