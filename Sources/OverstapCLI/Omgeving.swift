@@ -76,8 +76,9 @@ package struct CLIFout: Error, CustomStringConvertible {
 /// Parses a peildatum option; today in Amsterdam when absent.
 package func peildatum(_ tekst: String?) throws -> Datum {
     guard let tekst else { return .vandaag() }
-    guard let datum = Datum(tekst) else { throw CLIFout("'\(tekst)' is not a date. Hint: write YYYY-MM-DD") }
-    return datum
+    do { return try Datum.uitInvoer(tekst) } catch {
+        throw CLIFout("'\(tekst)' \(Datum(tekst) == nil ? "is not a date" : "lies outside 1900-01-01 … 2100-12-31"). Hint: write YYYY-MM-DD")
+    }
 }
 
 /// Why a command cannot work on this database.

@@ -15,10 +15,10 @@ enum Afdruk {
         let rijen = regels.map { regel in
             let leerling = namen[regel.trajectID] ?? "traject \(regel.trajectID.pad.prefix(8))"
             let kort = [leerling, regel.vsoSchool, regel.coach ?? "–", regel.fase.rawValue.replacingOccurrences(of: "_", with: "-")]
-            return kort.map { Cel($0, "kort") } + [Cel(regel.redenen.map(\.omschrijving).joined(separator: "; ")), Cel("", "besluit")]
+            return kort.map { Vakje($0, "kort") } + [Vakje(regel.redenen.map(\.omschrijving).joined(separator: "; ")), Vakje("", "besluit")]
         }
         return pagina(titel: "Risicolijst \(plek.regio)", kop: kop, regel: "\(regels.count) leerling(en), ernstigste reden eerst", tabellen: [
-            Tabel(kolommen: ["Leerling", "Vso-school", "Coach", "Fase", "Redenen", "Besluit"], rijen: rijen),
+            Blok(kolommen: ["Leerling", "Vso-school", "Coach", "Fase", "Redenen", "Besluit"], rijen: rijen),
         ])
     }
 
@@ -28,34 +28,37 @@ enum Afdruk {
         var kop = "cohort \(monitor.schooljaar), peildatum \(monitor.peildatum.voluit)"
         if let bekendOp { kop += ", zoals bekend op \(bekendOp.voluit)" }
         let kolommen = Maat.allCases.map(\.kop)
-        func rij(_ naam: String, _ cijfers: Cijfers) -> [Cel] { [Cel(naam, "kort")] + Maat.allCases.map { Cel(cijfers[$0].description, "getal") } }
-        let totaal = Tabel(titel: "Totaal", kolommen: ["Cohort"] + kolommen,
+        func rij(_ naam: String, _ cijfers: Cijfers) -> [Vakje] { [Vakje(naam, "kort")] + Maat.allCases.map { Vakje(cijfers[$0].description, "getal") } }
+        let totaal = Blok(titel: "Totaal", kolommen: ["Cohort"] + kolommen,
                            rijen: ([monitor] + vergelijking).map { rij("\($0.schooljaar) (\($0.peildatum))", $0.totaal) })
         let splitsingen = monitor.uitsplitsingen.map { uitsplitsing, groepen in
-            Tabel(titel: "Naar \(uitsplitsing.kop)", kolommen: [uitsplitsing.kop.prefix(1).uppercased() + uitsplitsing.kop.dropFirst()] + kolommen,
+            Blok(titel: "Naar \(uitsplitsing.kop)", kolommen: [uitsplitsing.kop.prefix(1).uppercased() + uitsplitsing.kop.dropFirst()] + kolommen,
                   rijen: groepen.map { rij($0.naam, $0.cijfers) })
         }
-        let regel = monitor.isDeelbaar ? "kleine aantallen (minder dan \(Overstap.Cel.drempel)) zijn verborgen als <\(Overstap.Cel.drempel)" : "alleen voor de eigen regio"
+        let drempel = Cel.drempel
+        let regel = monitor.isDeelbaar
+            ? "aantallen onder de \(drempel) staan er als <\(drempel); x is een groter aantal, verborgen omdat het een klein aantal zou verraden"
+            : "alleen voor de eigen regio"
         return pagina(titel: "Monitor \(regio ?? "landelijk")", kop: kop, regel: regel, tabellen: [totaal] + splitsingen)
     }
 
     /// A cell of a printed table: its text (escaped when written) and a CSS class.
-    struct Cel {
+    struct Vakje {
         var tekst: String
         var klasse: String?
         init(_ tekst: String, _ klasse: String? = nil) { (self.tekst, self.klasse) = (tekst, klasse) }
     }
 
     /// A printed table with an optional heading; the column heads repeat on every page.
-    struct Tabel {
+    struct Blok {
         var titel: String?
         var kolommen: [String]
-        var rijen: [[Cel]]
+        var rijen: [[Vakje]]
     }
 
     /// An A4 landscape page: a title, a line saying which view it is, a line more, the tables.
     /// Every value from the data is escaped.
-    static func pagina(titel: String, kop: String, regel: String, tabellen: [Tabel]) -> String {
+    static func pagina(titel: String, kop: String, regel: String, tabellen: [Blok]) -> String {
         let inhoud = tabellen.map { tabel in
             (tabel.titel.map { "<h2>\(html($0))</h2>\n" } ?? "") + "<table>\n<thead><tr>"
                 + tabel.kolommen.map { "<th>\(html($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"

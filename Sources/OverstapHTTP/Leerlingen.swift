@@ -15,7 +15,7 @@ extension OverstapAPI {
             Route(.post, "/v1/leerlingen", rollen: [.coordinator, .school], meldAan),
             Route(.get, "/v1/leerlingen/{id}", rollen: Set(Rol.allCases), registreertLezing: true, leerling),
             Route(.post, "/v1/leerlingen/{id}/gebeurtenissen", rollen: [.coordinator, .coach, .overstaptafel, .mbo], registreer),
-            Route(.get, "/v1/leerlingen/{id}/tijdlijn", rollen: Set(Rol.allCases), tijdlijn),
+            Route(.get, "/v1/leerlingen/{id}/tijdlijn", rollen: Set(Rol.allCases), registreertLezing: true, tijdlijn),
             Route(.delete, "/v1/leerlingen/{id}/persoonsgegevens", rollen: [.admin], vergeet),
             Route(.get, "/v1/leerlingen/{id}/inzage", rollen: [.admin], registreertLezing: true, inzage),
             Route(.get, "/v1/leerlingen/{id}/leesregister", rollen: [.admin], leesregister),
@@ -72,7 +72,7 @@ extension OverstapAPI {
             [(gebeurtenis, datum)], in: id, door: context.actor, vandaag: vandaag(),
             verwachteVersie: verwacht, eventIDs: [eventID]) { traject in
                 guard let traject else { throw TrajectFout.onbekendTraject }
-                guard lezer.magRegistreren(gebeurtenis.soort, op: traject) else {
+                guard lezer.magRegistreren(gebeurtenis, op: traject) else {
                     throw Probleem.geenToegang("u mag '\(type)' niet vastleggen bij dit traject")
                 }
                 if case .failure(let fout) = herhaling { throw fout }
@@ -94,7 +94,8 @@ extension OverstapAPI {
         let instellingen = overzichten.instellingen.voor(toen.regio)
         return try JSON.response(
             TrajectWeergave(toen, uuid: try uuid(context), versie: versie, persoonsgegevens: gegevens?.aanmelding?.zichtbaar(inzicht),
-                            overdrachtsnotities: inzicht.zietOverdrachtsnotities ? gegevens?.overdrachtsnotities : nil,
+                            overdrachtsnotities: inzicht.zietOverdrachtsnotities
+                                ? gegevens?.overdrachtsnotities.filter { notitie in peildatum.map { notitie.datum <= $0 } ?? true } : nil,
                             status: toen.afbouwstatus(op: peildatum ?? vandaag(), instellingen: instellingen)),
             headers: [.eTag: etag(versie)])
     }

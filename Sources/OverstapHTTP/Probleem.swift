@@ -103,6 +103,7 @@ struct Probleem: HTTPResponseError {
             case .persoonsgegevensOntbreken: .ongeldig("gegevens.persoonsgegevens", "ontbreekt")
             case .legeScope: .ongeldig("gegevens.scope", "noemt geen enkele scope")
             case .geboortedatumNaAanmelding: .onverwerkbaar("gegevens.persoonsgegevens.geboortedatum", "ligt niet voor de aanmelding")
+            case .nametingOpleiding: .onverwerkbaar("gegevens.opleiding", "hoort bij een nameting precies als de uitkomst 'mbo' is")
             case .trajectBestaatNiet: Probleem(.notFound, "dit traject bestaat niet")
             default: Probleem(.conflict, fout.description)
             }

@@ -14,10 +14,13 @@ extension OverstapAPI {
             Route(.get, "/v1/coachbelasting", rollen: [.coordinator, .admin], coachbelasting),
             Route(.get, "/v1/coaches/{id}/caseload", rollen: [.coordinator, .coach, .admin], caseload),
             Route(.get, "/v1/afbouwstatus", rollen: [.coordinator, .admin], afbouwstatus),
-            Route(.get, "/v1/risicolijst", rollen: [.coordinator, .overstaptafel, .admin], risicolijst),
+            // The overstaptafel's names are registered reads.
+            Route(.get, "/v1/risicolijst", rollen: [.coordinator, .overstaptafel, .admin], registreertLezing: true, risicolijst),
             // The list as a file at a URL of its own, for a spreadsheet's "from web" and for
             // clients generated from the document (one response type per operation).
-            Route(.get, "/v1/risicolijst/csv", rollen: [.coordinator, .overstaptafel, .admin]) { try await risicolijst($0, $1, formaat: .csv) },
+            Route(.get, "/v1/risicolijst/csv", rollen: [.coordinator, .overstaptafel, .admin], registreertLezing: true) {
+                try await risicolijst($0, $1, formaat: .csv)
+            },
         ]
     }
 
@@ -72,8 +75,9 @@ extension OverstapAPI {
         let plek = try lijstPlek(request, context)
         var stand = try await bijgewerkt(plek.koppen)
         stand[.vary] = "Accept"  // one URL, four representations
-        let lijst = try await overzichten.risicolijst(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp)
         let lezer = try context.ingelogd
+        let lijst = try await overzichten.risicolijst(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp)
+            .filter { lezer.zietOpRisicolijst($0.fase) }
         guard formaat != .json else {
             var deze = try Paginering(Vraag(request)).van(lijst.map(RisicoWeergave.init), request)
             let namen = try await namen(deze.resultaten.map(\.trajectID), voor: lezer, context)

@@ -17,14 +17,16 @@ enum Rekenblad {
     /// One sheet named `blad` (at most 31 characters, none of `[]:*?/\`; Excel's rule) with the
     /// header row `kop` in bold, frozen and filtered, then `rijen` (each as long as `kop`). Every
     /// cell is a text cell in a column formatted as text (`@`): ids keep their leading zeros, no
-    /// cell is ever a number, date or formula. Returns the file's bytes.
+    /// cell is ever a number, date or formula; except, in `getalkolommen` (indexes), a cell that is
+    /// a whole number of up to 9 digits, which is a number a spreadsheet adds up (the monitor's
+    /// counts; `<5` stays text). Returns the file's bytes.
     ///
     /// libxlsxwriter 1.1.4 (Debian bookworm) writes only to files: the workbook and the library's
     /// own working files go to the temporary directory (`TMPDIR`, else `/tmp`; a memory-backed
     /// volume in ops/k8s), the workbook readable by this process's user alone (`0600`) and removed
     /// before this returns. Throws `Fout` when the library fails, or a Foundation error when the
     /// file cannot be made or read.
-    static func xlsx(blad: String, kop: [String], rijen: [[String]]) throws -> [UInt8] {
+    static func xlsx(blad: String, kop: [String], rijen: [[String]], getalkolommen: Set<Int> = []) throws -> [UInt8] {
         let map = FileManager.default.temporaryDirectory.path
         let pad = map + "/overstap-\(UUID().uuidString).xlsx"
         let descriptor = open(pad, O_CREAT | O_EXCL | O_WRONLY, 0o600)
@@ -48,7 +50,13 @@ enum Rekenblad {
             }
             for (rij, cellen) in ([kop] + rijen).enumerated() {
                 for (kolom, cel) in cellen.enumerated() where fout == LXW_NO_ERROR {
-                    fout = worksheet_write_string(werkblad, lxw_row_t(rij), lxw_col_t(kolom), cel, rij == 0 ? vet : tekst)
+                    if rij > 0, getalkolommen.contains(kolom), (1...9).contains(cel.utf8.count),
+                        cel.utf8.allSatisfy({ (48...57).contains($0) }), let getal = Int(cel)
+                    {
+                        fout = worksheet_write_number(werkblad, lxw_row_t(rij), lxw_col_t(kolom), Double(getal), nil)
+                    } else {
+                        fout = worksheet_write_string(werkblad, lxw_row_t(rij), lxw_col_t(kolom), cel, rij == 0 ? vet : tekst)
+                    }
                 }
             }
             worksheet_freeze_panes(werkblad, 1, 0)

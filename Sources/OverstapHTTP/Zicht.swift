@@ -10,7 +10,7 @@ extension OverstapAPI {
         [
             Route(.get, "/v1/monitor", rollen: [.coordinator, .admin], monitor),
             Route(.get, "/v1/monitor/csv", rollen: [.coordinator, .admin]) { try await monitor($0, $1, formaat: .csv) },
-            Route(.get, "/v1/mbo/leerlingen", rollen: [.mbo], mboLeerlingen),
+            Route(.get, "/v1/mbo/leerlingen", rollen: [.mbo], registreertLezing: true, mboLeerlingen),
         ]
     }
 
@@ -22,7 +22,7 @@ extension OverstapAPI {
     /// the cohort's figures, split, with the two school years before it (`Overzichten.monitor`), as
     /// JSON, CSV, xlsx or a page to print. A coordinator sees the own region as it is, or with
     /// `deelbaar=true` safe to share; an admin names a region or none (the national roll-up) and
-    /// always gets it safe to share (`Monitor.deelbaar()`, decision 0019). Default school year:
+    /// always gets it safe to share (`Monitoren.deelbaar()`, decision 0019). Default school year:
     /// the one the peildatum falls in.
     func monitor(_ request: Request, _ context: APIContext, formaat: Lijstformaat) async throws -> Response {
         let vraag = Vraag(request)
@@ -37,8 +37,8 @@ extension OverstapAPI {
         let deelbaar = lezer.rol == .admin || gevraagd
         var koppen = try await bijgewerkt(peilkoppen(peildatum: peildatum, bekendOp: bekendOp))
         koppen[.vary] = "Accept"
-        var (monitor, vergelijking) = try await overzichten.monitor(regio: regio, schooljaar: schooljaar, op: peildatum, bekendOp: bekendOp)
-        if deelbaar { (monitor, vergelijking) = (monitor.deelbaar(), vergelijking.map { $0.deelbaar() }) }
+        let (monitor, vergelijking) = try await overzichten.monitor(regio: regio, schooljaar: schooljaar, op: peildatum,
+                                                                    bekendOp: bekendOp, deelbaar: deelbaar)
         let naam = "monitor-\(regio ?? "landelijk")-\(schooljaar)-\(peildatum)"
         switch formaat {
         case .json:
@@ -50,7 +50,8 @@ extension OverstapAPI {
         case .xlsx:
             (koppen[.contentType], koppen[.contentDisposition]) = (Rekenblad.mediatype, bijlage(naam + ".xlsx"))
             return Response(status: .ok, headers: koppen, body: .init(byteBuffer: ByteBuffer(
-                bytes: try Rekenblad.xlsx(blad: "monitor", kop: Monitor.kolommen, rijen: monitor.rijen(vergelijking: vergelijking)))))
+                bytes: try Rekenblad.xlsx(blad: "monitor", kop: Monitor.kolommen, rijen: monitor.rijen(vergelijking: vergelijking),
+                                          getalkolommen: Monitor.getalkolommen))))
         case .csv:
             (koppen[.contentType], koppen[.contentDisposition]) = ("text/csv; charset=utf-8", bijlage(naam + ".csv"))
             return Response(status: .ok, headers: koppen, body: .init(byteBuffer: ByteBuffer(string: Tabel.csv(
@@ -151,7 +152,7 @@ struct MonitorWeergave: Encodable {
     }
 }
 
-/// One group's figures: `{"aangemeld": 12, "gestart": "<5", …}`, every `Maat` present.
+/// One group's figures: `{"aangemeld": 12, "gestart": "<5", "diploma": "x", …}`, every `Maat` present.
 struct CijfersWeergave: Encodable {
     var cijfers: Cijfers
 
@@ -160,7 +161,7 @@ struct CijfersWeergave: Encodable {
         for maat in Maat.allCases {
             switch cijfers[maat] {
             case .aantal(let n): try c.encode(n, forKey: MaatSleutel(maat))
-            case .onderdrukt: try c.encode(cijfers[maat].description, forKey: MaatSleutel(maat))
+            case .klein, .verborgen: try c.encode(cijfers[maat].description, forKey: MaatSleutel(maat))
             }
         }
     }

@@ -33,7 +33,7 @@ struct Demo: AsyncParsableCommand {
 /// `overstap nightly`: the no-show check.
 struct Nightly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Flag no-shows as of a peildatum (default: today in Europe/Amsterdam); safe to re-run.",
+        abstract: "Flag no-shows, report missing follow-ups and forget past retention, as of a peildatum (default: today in Europe/Amsterdam); safe to re-run.",
         discussion: "A peildatum after today is refused: it would write flags dated in the future and forget students now.")
     @Option(help: "Check as of this day (YYYY-MM-DD), today or earlier.") var peildatum: String?
 
@@ -50,10 +50,17 @@ struct Nightly: AsyncParsableCommand {
             let afgemaakt = try await bewaartermijn.maakVergetenAf(peildatum: dag)
             let vergeten = try await bewaartermijn.voerUit(peildatum: dag)
             try await omgeving.projectie.catchUp()
+            let nametingen = try await omgeving.overzichten.nametingenVerlopen(op: dag)
             print(Tabel.tekst(["regio", "traject", "soort", "datum", "status"], meldingen.map {
                 [$0.regio, $0.trajectID.stroom, $0.soort.rawValue, $0.datum.description, $0.nieuw ? "nieuw" : "al gemeld"]
             }), terminator: "")
             print("No-show controle \(dag): \(meldingen.filter(\.nieuw).count) nieuw gesignaleerd, \(meldingen.filter { !$0.nieuw }.count) al eerder gesignaleerd.")
+            if !nametingen.isEmpty {
+                print(Tabel.tekst(["regio", "traject", "nameting verlopen sinds"], nametingen.map {
+                    [$0.traject.regio, $0.traject.id.stroom, $0.sinds.description]
+                }), terminator: "")
+            }
+            print("Nameting: \(nametingen.count) traject(en) zonder nameting een jaar na de start (risico nameting_verlopen).")
             print("Bewaartermijn: \(vergeten.count) leerling(en) vergeten\(afgemaakt.isEmpty ? "" : "; \(afgemaakt.count) onderbroken vergeetactie(s) afgemaakt").")
             if !rapport.overgeslagen.isEmpty {
                 // Reported, not fatal: every other case was checked; `overstap projections quarantaine` shows more.
@@ -148,7 +155,8 @@ struct Tijdlijn: AsyncParsableCommand {
 
 /// The options every regional list takes.
 struct RegioOpties: ParsableArguments {
-    @Option(help: "Region.") var regio: String
+    /// NFC, as the payloads it is compared with.
+    @Option(help: "Region.", transform: Tekstsoort.genormaliseerd) var regio: String
     @Option(help: "As of this day (YYYY-MM-DD); default today in Europe/Amsterdam.") var peildatum: String?
     @Option(name: .customLong("bekend-op"), help: "Only what had been recorded by this day (Europe/Amsterdam): the list as it could be seen then.")
     var bekendOp: String?

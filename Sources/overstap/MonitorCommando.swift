@@ -25,12 +25,14 @@ struct MonitorCommando: AsyncParsableCommand {
         let dag = try OverstapCLI.peildatum(peildatum)
         let bekend = try bekendOp.map { try OverstapCLI.peildatum($0) }
         let jaar = try schooljaar.map { tekst in
-            guard let jaar = Schooljaar(tekst) else { throw CLIFout("'\(tekst)' is not a school year. Hint: write it as 2025-2026") }
+            guard let jaar = Schooljaar(tekst), (1900...2099).contains(jaar.beginjaar) else {
+                throw CLIFout("'\(tekst)' is not a school year. Hint: write it as 2025-2026 (1900-1901 … 2099-2100)")
+            }
             return jaar
         } ?? Schooljaar(dag)
         try await Omgeving.met { omgeving in
-            var (monitor, vergelijking) = try await omgeving.overzichten.monitor(regio: regio, schooljaar: jaar, op: dag, bekendOp: bekend)
-            if deelbaar || regio == nil { (monitor, vergelijking) = (monitor.deelbaar(), vergelijking.map { $0.deelbaar() }) }
+            let (monitor, vergelijking) = try await omgeving.overzichten.monitor(
+                regio: regio.map(Tekstsoort.genormaliseerd), schooljaar: jaar, op: dag, bekendOp: bekend, deelbaar: deelbaar)
             let rijen = monitor.rijen(vergelijking: vergelijking)
             print(csv ? Tabel.csv(Monitor.kolommen, rijen, scheidingsteken: scheidingsteken, getalkolommen: Monitor.getalkolommen)
                 : Tabel.tekst(Monitor.kolommen, rijen), terminator: "")

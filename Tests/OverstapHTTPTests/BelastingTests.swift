@@ -79,7 +79,7 @@ import Postgres
     @Test func headOnAGetRouteAnswersItsHeadersWithoutABody() async throws {
         try await APITest.met { t in
             let coordinator = try await t.coordinator()
-            for (klant, pad) in [(t.anoniem, "/health"), (coordinator, "/v1/risicolijst?peildatum=2026-02-01")] {
+            for (klant, pad) in [(t.anoniem, "/health"), (coordinator, "/v1/coachbelasting?peildatum=2026-02-01")] {
                 let get = try await klant.get(pad)
                 let head = try await klant.verzoek(.HEAD, pad)
                 #expect(head.status == 200, "\(pad)")
@@ -97,7 +97,7 @@ import Postgres
             let gelezen: Int = try await t.db.pool.query("SELECT count(*) AS n FROM inzage_registratie").first?.decode("n") ?? -1
             #expect(gelezen == 0)
             // A refusal too: its problem+json headers, no body on the wire.
-            let (geweigerd, _) = try await t.anoniem.rauw("HEAD /v1/risicolijst HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let (geweigerd, _) = try await t.anoniem.rauw("HEAD /v1/coachbelasting HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             let geweigerdDelen = geweigerd.components(separatedBy: "\r\n\r\n")
             #expect(geweigerd.hasPrefix("HTTP/1.1 401") && geweigerdDelen.count == 2 && geweigerdDelen[1].isEmpty, "\(geweigerd)")
             #expect(try await coordinator.verzoek(.HEAD, "/v1/bestaat-niet").status == 404)

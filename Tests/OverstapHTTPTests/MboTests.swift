@@ -38,7 +38,10 @@ import Testing
             // The mbo records its own steps: the start, a switch, a diploma; not a coach or a table's decision.
             try await t.leg("gestart", Self.entree, op: "2026-09-01", bij: metToestemming, door: mbo)
             try await t.leg("gestart", Self.entree, op: "2026-09-01", bij: weg, door: mbo)
-            try await t.leg("opleiding_gewijzigd", Self.ict, op: "2026-10-05", bij: weg, door: mbo)
+            // It may not send a student elsewhere: that is for the coach or the coordinator.
+            let elders = try await mbo.post("/v1/leerlingen/\(weg)/gebeurtenissen", json: ["type": "opleiding_gewijzigd", "datum": "2026-10-05", "gegevens": Self.ict])
+            #expect(elders.status == 403, "\(elders.tekst)")
+            try await t.leg("opleiding_gewijzigd", Self.ict, op: "2026-10-05", bij: weg, door: coordinator)
             for (type, gegevens) in [("coach_toegewezen", ["coach": "c2"]), ("overstaptafel_besproken", ["tafel": "juni", "besluit": "geen_actie"]),
                                      ("contactmoment", ["vorm": "app"])] as [(String, [String: Any])] {
                 let antwoord = try await mbo.post("/v1/leerlingen/\(zonder)/gebeurtenissen", json: ["type": type, "datum": "2026-10-01", "gegevens": gegevens])
@@ -82,6 +85,13 @@ import Testing
             #expect(register.map(\.1) == ["GET /v1/leerlingen/{id}", "GET /v1/mbo/leerlingen"])
             #expect(register.allSatisfy { $0.0.hasSuffix(metToestemming) })
 
+            // A list that registers reads has no HEAD: nothing was read, so nothing is registered.
+            #expect(try await mbo.verzoek(.HEAD, "/v1/mbo/leerlingen").status == 405)
+            #expect(try await t.db.pool.query("SELECT count(*) AS n FROM inzage_registratie").first?.decode("n", as: Int64.self) == 2)
+            // A follow-up names a programme exactly when the student is still at the mbo: else 422.
+            let nameting = try await coordinator.post("/v1/leerlingen/\(zonder)/gebeurtenissen",
+                                                      json: ["type": "nameting", "datum": "2026-11-01", "gegevens": ["uitkomst": "mbo"]])
+            #expect(nameting.status == 422 && nameting.tekst.contains("gegevens.opleiding"), "\(nameting.tekst)")
             // Nothing of the region's lists, the monitor or registering students.
             for pad in ["/v1/risicolijst", "/v1/coachbelasting", "/v1/afbouwstatus", "/v1/monitor"] {
                 #expect(try await mbo.get(pad).status == 403, "\(pad)")

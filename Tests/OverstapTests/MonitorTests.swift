@@ -108,7 +108,11 @@ import Testing
         }
         let (nieuw, _) = try await demo.overzichten.monitor(regio: "Utrecht", schooljaar: Schooljaar(beginjaar: 2026), op: Datum("2026-11-20")!)
         #expect((Self.aantallen(nieuw.totaal)[.noShow] ?? 0) > 0)
-        // Missing follow-ups are on the at-risk list.
-        #expect(try await demo.overzichten.risicolijst(regio: "Utrecht", op: Datum("2026-11-20")!).contains { $0.redenen.contains(.nametingVerlopen) })
+        // Missing follow-ups are on the at-risk list, and the nightly job reports the same cases.
+        let opLijst = Set(try await demo.overzichten.risicolijst(regio: "Utrecht", op: Datum("2026-11-20")!)
+            .filter { $0.redenen.contains(.nametingVerlopen) }.map(\.trajectID))
+        let verlopen = try await demo.overzichten.nametingenVerlopen(op: Datum("2026-11-20")!)
+        #expect(!opLijst.isEmpty && Set(verlopen.map(\.traject.id)) == opLijst)
+        #expect(verlopen.allSatisfy { $0.traject.nameting == nil && $0.sinds <= Datum("2026-11-20")! && $0.sinds > Datum("2026-09-01")! })
     }
 }

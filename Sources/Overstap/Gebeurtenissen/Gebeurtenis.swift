@@ -240,6 +240,7 @@ public struct Afgesloten: Codable, Equatable, Sendable {
 public struct DiplomaBehaald: Codable, Equatable, Sendable {
     /// The diploma's level.
     public var niveau: Niveau
+    /// A diploma of `niveau`.
     public init(niveau: Niveau) { self.niveau = niveau }
 }
 
@@ -250,7 +251,9 @@ public struct Nameting: Codable, Equatable, Sendable {
     public var uitkomst: NametingUitkomst
     /// The programme the student follows: given exactly when `uitkomst` is `mbo`.
     public var opleiding: Opleiding?
+    /// A note on how the student fares (personal data).
     public var persoonsgegevens: Notitie?
+    /// A follow-up that found `uitkomst`.
     public init(uitkomst: NametingUitkomst, opleiding: Opleiding? = nil, persoonsgegevens: Notitie? = nil) {
         self.uitkomst = uitkomst
         self.opleiding = opleiding

@@ -6,7 +6,8 @@ import Foundation
 public enum Tekstsoort: Sendable, Equatable {
     /// An identifier that is not personal data: region, school, coach, table, institution,
     /// programme, placement company. Begins with a letter or digit; then letters, digits, marks,
-    /// spaces and `- _ . ' & ( ) / , +`.
+    /// spaces and `- _ . ' & ( ) / , +`; does not end with a space (`MBO Utrecht ` would be
+    /// another institution than `MBO Utrecht`).
     case kenmerk
     /// A short personal value on one line: a name, a pupil number, a contact person, an attendee.
     case naam
@@ -43,6 +44,7 @@ public enum Tekstsoort: Sendable, Equatable {
         guard tekst.unicodeScalars.allSatisfy({ Self.isLetterOfCijfer($0) || Self.leestekens.contains($0) || Self.isTeken($0) }) else {
             return "mag alleen letters, cijfers, spaties en - _ . ' & ( ) / , + bevatten"
         }
+        guard tekst.unicodeScalars.last != " " else { return "mag niet op een spatie eindigen" }
         return nil
     }
 

@@ -31,6 +31,16 @@ public struct Opleiding: Codable, Equatable, Sendable {
     }
 }
 
+extension Opleiding {
+    /// Whether this, as a switch, names the programme `huidige` already is: the same institution
+    /// and programme (whatever their case), and a level and route that are left out or the same.
+    public func isZelfde(als huidige: Opleiding?) -> Bool {
+        guard let huidige else { return false }
+        return instelling.lowercased() == huidige.instelling.lowercased() && opleiding.lowercased() == huidige.opleiding.lowercased()
+            && (niveau == nil || niveau == huidige.niveau) && (leerweg == nil || leerweg == huidige.leerweg)
+    }
+}
+
 /// Who gave or withdrew consent.
 public enum Toestemmer: String, Codable, Sendable, CaseIterable { case leerling, ouder }
 

@@ -9,12 +9,12 @@ public struct Schooljaar: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// The school year that contains `datum`.
     public init(_ datum: Datum) { beginjaar = datum.maand >= 8 ? datum.jaar : datum.jaar - 1 }
 
-    /// Parses `2026-2027`.
+    /// Parses `2026-2027`: two years of four ASCII digits, the second the next; anything else is `nil`.
     public init?(_ tekst: String) {
-        let delen = tekst.split(separator: "-")
-        guard delen.count == 2, let begin = Int(delen[0]), let eind = Int(delen[1]), eind == begin + 1 else {
-            return nil
-        }
+        let delen = tekst.split(separator: "-", omittingEmptySubsequences: false)
+        guard delen.count == 2, delen.allSatisfy({ $0.utf8.count == 4 && $0.utf8.allSatisfy { (48...57).contains($0) } }),
+            let begin = Int(delen[0]), let eind = Int(delen[1]), eind == begin + 1
+        else { return nil }
         beginjaar = begin
     }
 

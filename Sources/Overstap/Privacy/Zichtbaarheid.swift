@@ -58,8 +58,11 @@ extension Traject {
 /// The personal data of an aanmelding as one reader may see it: a field is absent where its
 /// `Inzicht` does not allow it.
 public struct ZichtbarePersoonsgegevens: Equatable, Sendable, Encodable {
+    /// The student's name (every level but `.geen`).
     public var naam: String
+    /// With `.volledig` and `.basis`.
     public var geboortedatum: Datum?
+    /// The school's pupil number, with `.volledig` and `.basis`.
     public var leerlingnummer: String?
     /// Special-category data: only with `.volledig` or `.ontvangend`.
     public var ondersteuningsbehoefte: String?
@@ -102,6 +105,13 @@ extension Traject {
 }
 
 extension Lezer {
+    /// Whether a case in `fase` is on this reader's at-risk list. The overstaptafel discusses
+    /// students on their way: a case closed or handed over (whose one reason left can be a missing
+    /// follow-up, the coordinator's work) is not on its list, nor its name with it.
+    public func zietOpRisicolijst(_ fase: Fase) -> Bool {
+        rol != .overstaptafel || (fase != .afgesloten && fase != .overgedragen)
+    }
+
     /// Types recorded only by Overstap itself: the aanmelding opens a case, no-shows come from the
     /// nightly job, forgetting has its own call.
     public static let systeemtypen: Set<GebeurtenisType> = [.aanmelding, .noShowGesignaleerd, .leerlingVergeten]
@@ -130,6 +140,17 @@ extension Lezer {
         case .overstaptafel: return type == .overstaptafelBesproken
         case .mbo: return Self.mboTypen.contains(type)
         case .school, .admin: return false
+        }
+    }
+
+    /// Whether this reader may record `gebeurtenis` on `traject`: as `magRegistreren(_:op:)` for its
+    /// type, and an mbo only a start or a switch at its own institution (sending a student
+    /// elsewhere is for the coach or the coordinator, who see both sides).
+    public func magRegistreren(_ gebeurtenis: Gebeurtenis, op traject: Traject) -> Bool {
+        guard magRegistreren(gebeurtenis.soort, op: traject) else { return false }
+        switch (rol, gebeurtenis) {
+        case (.mbo, .gestart(let opleiding)), (.mbo, .opleidingGewijzigd(let opleiding)): return opleiding.instelling == instelling
+        default: return true
         }
     }
 

@@ -22,6 +22,7 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
     case geboortedatumNaAanmelding
     case zelfdeOpleiding
     case nametingOpleiding
+    case nametingVoorStart
 
     public var description: String {
         switch self {
@@ -47,11 +48,16 @@ public enum RegelFout: Error, Equatable, Sendable, CustomStringConvertible {
         case .geboortedatumNaAanmelding: "de geboortedatum ligt niet voor de aanmelding"
         case .zelfdeOpleiding: "de leerling volgt deze opleiding al"
         case .nametingOpleiding: "een nameting noemt de opleiding precies als de uitkomst 'mbo' is"
+        case .nametingVoorStart: "een nameting kan pas vanaf de start, of voor wie niet startte vanaf de afsluiting"
         }
     }
 }
 
 extension Traject {
+    /// What may be recorded on or after the closing day: the follow-up a year on (`nameting`), and
+    /// the diploma, often obtained as the case is closed or after it.
+    public static let naAfsluiting: Set<GebeurtenisType> = [.nameting, .diplomaBehaald]
+
     /// The decide step: checks `gebeurtenis` on day `datum` against the case as it stands
     /// (`nil`: no case yet) and today; throws the first rule it breaks.
     public static func beslis(_ gebeurtenis: Gebeurtenis, op datum: Datum, traject: Traject?, vandaag: Datum) throws(RegelFout) {
@@ -71,8 +77,8 @@ extension Traject {
         // Forgetting is administrative: it may follow the closing (that is what retention does).
         if case .leerlingVergeten = gebeurtenis { return }
         // Nothing on or after the closing day; what happened before it may still be recorded late.
-        // The follow-up is the exception: it looks at the student a year on, closed or not.
-        if let afgeslotenOp = traject.afgeslotenOp, datum >= afgeslotenOp, gebeurtenis.soort != .nameting {
+        // The follow-up and the diploma are the exceptions (`naAfsluiting`).
+        if let afgeslotenOp = traject.afgeslotenOp, datum >= afgeslotenOp, !naAfsluiting.contains(gebeurtenis.soort) {
             throw .trajectAfgesloten
         }
         guard datum >= traject.aangemeldOp else { throw .datumVoorAanmelding }
@@ -136,11 +142,12 @@ extension Traject {
             break
         case .opleidingGewijzigd(let opleiding):
             try naStart()
-            guard opleiding != huidigeOpleiding else { throw .zelfdeOpleiding }
+            guard !opleiding.isZelfde(als: huidigeOpleiding) else { throw .zelfdeOpleiding }
         case .diplomaBehaald:
             try naStart()
         case .nameting(let n):
             guard (n.uitkomst == .mbo) == (n.opleiding != nil) else { throw .nametingOpleiding }
+            guard let referentie = nametingReferentie, datum >= referentie else { throw .nametingVoorStart }
         }
     }
 }

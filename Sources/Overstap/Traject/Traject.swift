@@ -239,14 +239,18 @@ public struct NoShowSleutel: Hashable, Sendable, Comparable {
 
 /// A diploma and the day it was obtained.
 public struct DiplomaStand: Equatable, Sendable, Encodable {
+    /// The diploma's level.
     public var niveau: Niveau
+    /// The day it was obtained.
     public var op: Datum
 }
 
 /// A follow-up's finding and its day.
 public struct NametingStand: Equatable, Sendable, Encodable {
+    /// What it found.
     public var uitkomst: NametingUitkomst
     /// The programme, when the student is still at the mbo.
     public var opleiding: Opleiding?
+    /// The day of the follow-up.
     public var op: Datum
 }

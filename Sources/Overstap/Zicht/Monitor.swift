@@ -82,7 +82,18 @@ public enum Maat: String, CaseIterable, Sendable, Codable {
 /// A way to split a cohort: every case falls in exactly one group of each, so the groups of a
 /// split add up to the total (which small-cell suppression relies on).
 public enum Uitsplitsing: String, CaseIterable, Sendable, Codable {
-    case niveau, leerweg, instelling, opleiding, uitstroomprofiel, vsoSchool
+    /// The programme's level (`entree`, `2`, `3`, `4`).
+    case niveau
+    /// `bol` or `bbl`.
+    case leerweg
+    /// The mbo institution.
+    case instelling
+    /// The programme's name.
+    case opleiding
+    /// The vso exit profile.
+    case uitstroomprofiel
+    /// The registering vso school.
+    case vsoSchool
     /// `met coach` or `zonder coach`: whether a coach was ever assigned.
     case coaching
     /// `ja` or `nee`: whether an intake had a warme overdracht.
@@ -123,26 +134,36 @@ public enum Uitsplitsing: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// One count of the monitor as it may be shown: a number, or hidden because it is (or could
-/// reveal) a count below `Cel.drempel`.
+/// One count of the monitor as it may be shown: a number, or hidden (decision 0019). A count
+/// below `Cel.drempel` is `klein` (`<5`); a larger count hidden because it, with the total, would
+/// give a small one away is `verborgen` (`x`).
 public enum Cel: Equatable, Sendable, CustomStringConvertible {
+    /// The count, shown.
     case aantal(Int)
-    case onderdrukt
+    /// A count from 0 to `drempel` − 1, hidden.
+    case klein
+    /// A count of at least `drempel`, hidden so that no small count can be worked out.
+    case verborgen
 
     /// Counts below this are not shown in figures that leave the region (decision 0019).
     public static let drempel = 5
 
-    /// `12`, or `<5`.
+    /// `12`, `<5` or `x`.
     public var description: String {
         switch self {
         case .aantal(let n): String(n)
-        case .onderdrukt: "<\(Self.drempel)"
+        case .klein: "<\(Self.drempel)"
+        case .verborgen: "x"
         }
     }
+
+    /// Whether the count is hidden.
+    public var isVerborgen: Bool { if case .aantal = self { false } else { true } }
 }
 
 /// The figures of one group (or the total): a `Cel` for every `Maat`.
 public struct Cijfers: Equatable, Sendable {
+    /// Every figure's cell.
     public var cellen: [Maat: Cel]
 
     /// The counts of `trajecten`, folded up to `peildatum`.
@@ -152,14 +173,16 @@ public struct Cijfers: Equatable, Sendable {
 
     /// The cell of `maat` (every figure has one).
     public subscript(maat: Maat) -> Cel {
-        get { cellen[maat] ?? .onderdrukt }
+        get { cellen[maat] ?? .verborgen }
         set { cellen[maat] = newValue }
     }
 }
 
 /// One group of a split and its figures.
 public struct Groep: Equatable, Sendable {
+    /// The group's value (`2`, `MBO Utrecht`, `met coach`, …).
     public var naam: String
+    /// Its figures.
     public var cijfers: Cijfers
 }
 
@@ -167,13 +190,16 @@ public struct Groep: Equatable, Sendable {
 /// `schooljaar`, registered by `peildatum`, counted as they stood that day; totals and splits.
 /// No case ids: only counts.
 public struct Monitor: Equatable, Sendable {
+    /// The cohort: cases expected to start in this school year.
     public var schooljaar: Schooljaar
+    /// What had happened by the end of this day.
     public var peildatum: Datum
+    /// The cohort's figures.
     public var totaal: Cijfers
     /// Per split, its groups in name order (`onbekend` last).
     public var uitsplitsingen: [(Uitsplitsing, [Groep])]
-    /// Whether small cells are hidden (`deelbaar()`).
-    public private(set) var isDeelbaar = false
+    /// Whether small counts are hidden (`Monitoren.deelbaar()`).
+    public internal(set) var isDeelbaar = false
 
     /// Counts the cohort of `schooljaar` among `trajecten` (each folded from its events up to
     /// `peildatum`; cases of other school years are left out), split by `uitsplitsingen`.
@@ -193,42 +219,5 @@ public struct Monitor: Equatable, Sendable {
     public static func == (a: Monitor, b: Monitor) -> Bool {
         a.schooljaar == b.schooljaar && a.peildatum == b.peildatum && a.totaal == b.totaal && a.isDeelbaar == b.isDeelbaar
             && a.uitsplitsingen.map(\.0) == b.uitsplitsingen.map(\.0) && a.uitsplitsingen.map(\.1) == b.uitsplitsingen.map(\.1)
-    }
-}
-
-extension Monitor {
-    /// The monitor safe to share outside the region (decision 0019, docs/api.md "Monitor"):
-    /// - primary: every count below `Cel.drempel` (0 to 4) becomes `<5`;
-    /// - secondary: in every split of every figure the groups add up to the total, so a single
-    ///   hidden group could be worked out from the total and the others. While the hidden groups
-    ///   of a split are one, or together fewer than `Cel.drempel`, the smallest shown group is
-    ///   hidden as well (the first by name among equals). A total is hidden only by the primary
-    ///   rule; when it is, every group of it is below the threshold and hidden too.
-    public func deelbaar() -> Monitor {
-        var veilig = self
-        veilig.isDeelbaar = true
-        veilig.totaal = Self.primair(totaal)
-        for (index, (_, groepen)) in uitsplitsingen.enumerated() {
-            var verborgen = groepen.map { Self.primair($0.cijfers) }
-            for maat in Maat.allCases {
-                guard case .aantal(let totaal) = totaal[maat], totaal >= Cel.drempel else { continue }
-                let aantallen = groepen.map { if case .aantal(let n) = $0.cijfers[maat] { n } else { 0 } }
-                var weg = Set(verborgen.indices.filter { verborgen[$0][maat] == .onderdrukt })
-                while !weg.isEmpty, weg.count == 1 || weg.reduce(0, { $0 + aantallen[$1] }) < Cel.drempel,
-                    let kleinste = aantallen.indices.filter({ !weg.contains($0) }).min(by: { (aantallen[$0], $0) < (aantallen[$1], $1) })
-                {
-                    weg.insert(kleinste)
-                    verborgen[kleinste][maat] = .onderdrukt
-                }
-            }
-            veilig.uitsplitsingen[index].1 = zip(groepen, verborgen).map { Groep(naam: $0.naam, cijfers: $1) }
-        }
-        return veilig
-    }
-
-    private static func primair(_ cijfers: Cijfers) -> Cijfers {
-        var uit = cijfers
-        for (maat, cel) in cijfers.cellen { if case .aantal(let n) = cel, n < Cel.drempel { uit[maat] = .onderdrukt } }
-        return uit
     }
 }

@@ -17,12 +17,17 @@ public struct Leerlinggegevens: Sendable {
 /// A note of the warme overdracht: an intake's attendees and agreements, or the handover to the
 /// mbo's care team (its contact person and note). Personal data.
 public struct Overdrachtsnotitie: Equatable, Sendable, Encodable {
+    /// The day of the intake or handover.
     public var datum: Datum
     /// `intakegesprek` or `overdracht_zorgteam`.
     public var type: String
+    /// Who attended the intake.
     public var aanwezigen: [String]?
+    /// What was agreed at the intake.
     public var afspraken: String?
+    /// The care team's contact person.
     public var contactpersoon: String?
+    /// The handover note.
     public var notitie: String?
 }
 
