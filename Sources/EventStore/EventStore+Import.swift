@@ -34,8 +34,15 @@ extension EventStore {
                 ) ON COMMIT DROP
                 """)
             try await connection.copyIn(unsafeSQL: "COPY import_staging FROM STDIN", rows: rows)
+            // A temp table has no statistics until analysed, and the planner guesses its size;
+            // analysed, and asked per distinct stream, the check is one probe of the
+            // (stream_id, stream_version) index per stream, whatever the size of `events`.
+            try await connection.simpleQuery(unsafeSQL: "ANALYZE import_staging")
             if let bestaand = try await connection.query(
-                "SELECT s.stream_id FROM import_staging s JOIN events e USING (stream_id) LIMIT 1"
+                """
+                SELECT s.stream_id FROM (SELECT DISTINCT stream_id FROM import_staging) s
+                WHERE EXISTS (SELECT 1 FROM events e WHERE e.stream_id = s.stream_id) LIMIT 1
+                """
             ).first {
                 throw EventStoreError.streamExists(try bestaand.decode("stream_id"))
             }

@@ -36,7 +36,8 @@ public struct EventStore: Sendable {
         let metadata = try events.map { String(decoding: try encoder.encode($0.metadata), as: UTF8.self) }
         let rows: PostgresRows
         do {
-            rows = try await pool.query(
+            // Prepared once per connection: the statement is the same for every append.
+            rows = try await pool.queryPrepared(
                 """
                 SELECT stream_version, position, transaction_id::text AS transaction_xid
                 FROM append_events(\(stream), \(expected.bind), \(events.map(\.id))::uuid[],

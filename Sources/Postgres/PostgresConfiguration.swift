@@ -1,3 +1,4 @@
+import CLibPQ
 import Foundation
 
 /// Where and how to connect: a libpq URL (`postgresql://user@host:5432/db`) or keyword string,
@@ -34,6 +35,30 @@ public struct PostgresConfiguration: Sendable {
         var copy = self
         copy.database = database
         return copy
+    }
+
+    /// The configuration as one libpq keyword/value string (`host='…' dbname='…'`), for another
+    /// libpq program such as `pgbench`: the URL's settings (parsed by libpq), with `database` in
+    /// place of its database. Holds the URL's password if it has one: never log it. Throws a
+    /// `connectionFailed` error when libpq cannot parse the URL.
+    public func conninfo() throws -> String {
+        var fout: UnsafeMutablePointer<CChar>?
+        guard let opties = PQconninfoParse(url, &fout) else {
+            let melding = fout.map { String(cString: $0) } ?? "cannot parse the connection URL"
+            fout.map { PQfreemem($0) }
+            throw PostgresError(code: .connectionFailed, message: redacted(melding))
+        }
+        defer { PQconninfoFree(opties) }
+        var paren: [(String, String)] = []
+        var optie = opties
+        while let sleutel = optie.pointee.keyword {
+            if let waarde = optie.pointee.val { paren.append((String(cString: sleutel), String(cString: waarde))) }
+            optie += 1
+        }
+        if let database { paren = paren.filter { $0.0 != "dbname" } + [("dbname", database)] }
+        return paren.map { sleutel, waarde in
+            "\(sleutel)='" + waarde.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        }.joined(separator: " ")
     }
 
     /// Keyword/value pairs for `PQconnectdbParams` (with `expand_dbname`): the URL first, so that

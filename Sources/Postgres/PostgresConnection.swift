@@ -14,6 +14,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private let cancelHandle: OpaquePointer?
     private let queue: DispatchQueue
     private var isClosed = false
+    /// Statements prepared on this connection, by their SQL text, with their names; only touched on `queue`.
+    private var voorbereid: [String: String] = [:]
     private let inFlight = Mutex(false)
     /// What this connection was opened with.
     public let configuration: PostgresConfiguration
@@ -98,6 +100,30 @@ public final class PostgresConnection: @unchecked Sendable {
         return try await cancellable { connection in
             let result = withCStrings(query.binds) { values in
                 PQexecParams(connection, query.sql, Int32(query.binds.count), nil, values, nil, nil, 0)
+            }
+            return try Self.rows(of: result, connection: connection, query: query.sql)
+        }
+    }
+
+    /// Runs a statement as a prepared statement: the first time its SQL text runs on this
+    /// connection it is prepared (`PQprepare`: parsed and planned once), afterwards only executed
+    /// by name (`PQexecPrepared`). For hot statements whose best plan does not depend on their
+    /// values (after five runs PostgreSQL may keep a generic plan). Errors as `query`.
+    @discardableResult
+    public func queryPrepared(_ query: PostgresQuery) async throws -> PostgresRows {
+        try Task.checkCancellation()
+        return try await cancellable { [self] connection in
+            let naam: String
+            if let bekend = voorbereid[query.sql] {
+                naam = bekend
+            } else {
+                naam = "overstap_\(voorbereid.count + 1)"
+                _ = try Self.rows(of: PQprepare(connection, naam, query.sql, Int32(query.binds.count), nil),
+                                  connection: connection, query: query.sql)
+                voorbereid[query.sql] = naam
+            }
+            let result = withCStrings(query.binds) { values in
+                PQexecPrepared(connection, naam, Int32(query.binds.count), values, nil, nil, 0)
             }
             return try Self.rows(of: result, connection: connection, query: query.sql)
         }

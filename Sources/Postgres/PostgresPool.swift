@@ -72,6 +72,12 @@ public actor PostgresPool {
         try await withConnection { try await $0.query(query) }
     }
 
+    /// Runs one statement as a prepared statement (`PostgresConnection.queryPrepared`) on a pooled connection.
+    @discardableResult
+    public nonisolated func queryPrepared(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await withConnection { try await $0.queryPrepared(query) }
+    }
+
     /// Closes idle connections and refuses new work; connections in use close when returned.
     public func close() async {
         isClosed = true

@@ -132,17 +132,20 @@ struct Uitslag: Encodable {
     let schaal: Schaal
     let figuren: [Figuur]
 
-    /// Target per figure: a minimum ratio, or a maximum in the figure's own unit; `nil` when the
-    /// target speaks of another scale than the one measured.
+    /// Target per figure (issues 9 and 17): a minimum ratio, or a maximum in the figure's own unit,
+    /// judged on the worst run (every run must meet it); `nil` when the target speaks of another
+    /// scale than the one measured.
     static let doelen: [String: (String, @Sendable (Figuur, Schaal) -> Bool?)] = [
-        "a_append_8": ("ratio ≥ 0.7", { f, _ in (f.verhouding ?? 0) >= 0.7 }),
-        "c_copy_import": ("ratio ≥ 0.8", { f, _ in (f.verhouding ?? 0) >= 0.8 }),
-        "d_rebuild": ("ratio ≥ 0.5", { f, _ in (f.verhouding ?? 0) >= 0.5 }),
-        "e_tijdlijn_p99": ("< 5 ms", { f, _ in f.ons < 5 }),
-        "e_risicolijst_p99": ("< 50 ms", { f, _ in f.ons < 50 }),
+        "a_append_8": ("ratio ≥ 0.7", { f, _ in (f.verhoudingSlechtst ?? 0) >= 0.7 }),
+        "b_batch_append": ("ratio ≥ 0.8", { f, _ in (f.verhoudingSlechtst ?? 0) >= 0.8 }),
+        "c_copy_import": ("ratio ≥ 0.8", { f, _ in (f.verhoudingSlechtst ?? 0) >= 0.8 }),
+        "d_rebuild": ("ratio ≥ 0.5", { f, _ in (f.verhoudingSlechtst ?? 0) >= 0.5 }),
+        "e_tijdlijn_p99": ("< 5 ms", { f, _ in f.onsSlechtst < 5 }),
+        "e_risicolijst_p99": ("< 50 ms", { f, _ in f.onsSlechtst < 50 }),
         // Judged per 60,000 cases from that size up (a smaller nation is mostly fixed costs).
         "f_nightly": ("< 10 s per 60,000 cases", { f, schaal in
-            schaal.trajecten >= 60_000 ? f.ons * 60_000 / Double(schaal.trajecten) < 10 : nil }),
+            schaal.trajecten >= 60_000 ? f.onsSlechtst * 60_000 / Double(schaal.trajecten) < 10 : nil }),
+        "g_risicolijst_rps": ("ratio ≥ 0.5", { f, _ in (f.verhoudingSlechtst ?? 0) >= 0.5 }),
     ]
 
     /// Whether `f` meets its target at this scale (`nil`: no target, or not at this scale).
@@ -154,11 +157,19 @@ struct Uitslag: Encodable {
             return x >= 100 ? String(format: "%.0f", x) : String(format: "%.2f", x)
         }
         let kop = "Overstap bench: \(schaal.regios) regions, \(schaal.trajecten) cases, \(schaal.gebeurtenissen) events\n\n"
-        return kop + Tabel.tekst(["figure", "ours", "raw", "ratio", "unit", "target", ""], figuren.map { f in
+        return kop + Tabel.tekst(["figure", "ours", "worst", "raw", "worst", "ratio", "worst", "unit", "target", ""], figuren.map { f in
             let doel = Self.doelen[f.naam]
-            return [f.naam, getal(f.ons), getal(f.ruw), getal(f.verhouding), f.eenheid, doel?.0 ?? "",
+            return [f.naam, getal(f.ons), f.runs > 1 ? getal(f.onsSlechtst) : "", getal(f.ruw), f.runs > 1 ? getal(f.ruwSlechtst) : "",
+                    getal(f.verhouding), f.runs > 1 ? getal(f.verhoudingSlechtst) : "", f.eenheid, doel?.0 ?? "",
                     doel == nil ? "" : haalt(f).map { $0 ? "met" : "MISSED" } ?? "other scale"]
-        }) + "\nratio: 1.0 = as fast as raw PostgreSQL, 0.5 = half as fast (rates: ours ÷ raw; times: raw ÷ ours).\n"
+        }) + """
+
+            ours, raw: the median of \(Meting.runs) runs taken in turn (once for laden, projectie_bijwerken, f, h); worst: the worst run.
+            ratio: 1.0 = as fast as raw PostgreSQL, 0.5 = half as fast (rates: ours ÷ raw; times: raw ÷ ours); worst: our
+            worst run against raw's median. Targets are judged on the worst. Figure a's raw is pgbench (ruwKlant in --json: the
+            same INSERT from Swift through libpq).
+
+            """
     }
 
     func json() throws -> String {

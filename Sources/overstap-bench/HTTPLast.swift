@@ -53,20 +53,24 @@ struct HTTPLast {
             var figuren: [Figuur] = []
 
             voortgang("g. HTTP timeline (wrk, \(verbindingen) connections)")
-            let tijdlijn = try await laad(wrk, poort: poort, pad: nil, ids: inRegio, token: token)
-            let ruweTijdlijn = try await Meting.doorvoer(werkers: verbindingen, duur: duur) { w, ronde in
-                _ = try await pool.query(Natie.ruweTijdlijn(inRegio[(w * 7919 + ronde) % inRegio.count]))
-                return 1
-            }
-            figuren += paar("tijdlijn", "GET /v1/leerlingen/{id}/tijdlijn", tijdlijn, ruweTijdlijn)
+            figuren += try await paar("tijdlijn", "GET /v1/leerlingen/{id}/tijdlijn", http: {
+                try await laad(wrk, poort: poort, pad: nil, ids: inRegio, token: token)
+            }, ruw: {
+                try await Meting.doorvoer(werkers: verbindingen, duur: duur) { w, ronde in
+                    _ = try await pool.query(Natie.ruweTijdlijn(inRegio[(w * 7919 + ronde) % inRegio.count]))
+                    return 1
+                }
+            })
 
             voortgang("g. HTTP risicolijst (wrk, \(verbindingen) connections)")
-            let risico = try await laad(wrk, poort: poort, pad: "/v1/risicolijst?peildatum=\(Natie.peildatum)&paginaGrootte=50", ids: [], token: token)
-            let ruwRisico = try await Meting.doorvoer(werkers: verbindingen, duur: duur) { _, _ in
-                _ = try await pool.query(Natie.ruweRegio(regio))
-                return 1
-            }
-            figuren += paar("risicolijst", "GET /v1/risicolijst (one region)", risico, ruwRisico)
+            figuren += try await paar("risicolijst", "GET /v1/risicolijst (one region)", http: {
+                try await laad(wrk, poort: poort, pad: "/v1/risicolijst?peildatum=\(Natie.peildatum)&paginaGrootte=50", ids: [], token: token)
+            }, ruw: {
+                try await Meting.doorvoer(werkers: verbindingen, duur: duur) { _, _ in
+                    _ = try await pool.query(Natie.ruweRegio(regio))
+                    return 1
+                }
+            })
             figuren += try await onderLijsten(wrk, poort: poort, token: token, regio: regio)
             return figuren
         }
@@ -98,7 +102,7 @@ struct HTTPLast {
             belast = try await meet()
         } catch {
             kill(last, SIGKILL)
-            _ = try? await Self.eigenDraad { try waitForExit(last, wrk) }
+            _ = try? await Meting.eigenDraad { try waitForExit(last, wrk) }
             throw error
         }
         // Still running (not yet reaped: WNOHANG answers 0), as it must be for the figure to mean anything.
@@ -106,20 +110,13 @@ struct HTTPLast {
             throw CLIFout("the list load (wrk) ended before the measurement did. Hint: run wrk by hand")
         }
         kill(last, SIGKILL)
-        _ = try await Self.eigenDraad { try waitForExit(last, wrk) }
+        _ = try await Meting.eigenDraad { try waitForExit(last, wrk) }
         return [
             Figuur("h_gereed_p99", "GET /ready p99 under 32 past-peildatum lists at once (raw: the same on an idle server)",
                    eenheid: "ms", ons: Meting.percentiel(99, belast.gereed), ruw: Meting.percentiel(99, rustig.gereed)),
             Figuur("h_schrijven_p99", "POST /v1/leerlingen p99 under 32 past-peildatum lists at once (raw: idle server)",
                    eenheid: "ms", ons: Meting.percentiel(99, belast.schrijven), ruw: Meting.percentiel(99, rustig.schrijven)),
         ]
-    }
-
-    /// Runs blocking `werk` (a child process) on a thread of its own, never on the cooperative pool.
-    private static func eigenDraad<T: Sendable>(_ werk: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try werk() }) }
-        }
     }
 
     /// One request through curl; its total time in ms (curl's own clock, without the process start).
@@ -130,7 +127,7 @@ struct HTTPLast {
         if let token { opdracht += ["-H", "Authorization: Bearer \(token)"] }
         if let body { opdracht += ["-H", "Content-Type: application/json", "--data", body] }
         let volledig = ["/usr/bin/env"] + opdracht + [url]
-        let status = try await Self.eigenDraad { try spawnAndWait(volledig, outputPath: uitvoer) }
+        let status = try await Meting.eigenDraad { try spawnAndWait(volledig, outputPath: uitvoer) }
         let delen = ((try? String(contentsOfFile: uitvoer, encoding: .utf8)) ?? "").split(separator: " ")
         guard status == 0, delen.count == 2, Int(delen[0]) == verwacht, let seconden = Double(delen[1]) else {
             throw CLIFout("\(url) did not answer \(verwacht) (\(delen.first ?? "no answer")). Hint: is curl installed?")
@@ -138,12 +135,23 @@ struct HTTPLast {
         return seconden * 1000
     }
 
-    private func paar(_ naam: String, _ wat: String, _ http: (Double, Double), _ ruw: (perSeconde: Double, latenties: [Double])) -> [Figuur] {
-        [
+    /// The two figures of one route, `http` (wrk: requests/s, p99 ms) and `ruw` (the same query
+    /// through libpq) measured `Meting.runs` times in turn.
+    private func paar(
+        _ naam: String, _ wat: String, http: () async throws -> (Double, Double),
+        ruw: () async throws -> (perSeconde: Double, latenties: [Double])
+    ) async throws -> [Figuur] {
+        var (ons, raw): ([(Double, Double)], [(Double, Double)]) = ([], [])
+        for _ in 0..<Meting.runs {
+            ons.append(try await http())
+            let r = try await ruw()
+            raw.append((r.perSeconde, Meting.percentiel(99, r.latenties)))
+        }
+        return [
             Figuur("g_\(naam)_rps", "\(wat) over HTTP (raw: the same query through libpq), \(verbindingen) connections",
-                   eenheid: "requests/s", ons: http.0, ruw: ruw.perSeconde),
+                   eenheid: "requests/s", ons: Drie(ons.map(\.0), eenheid: "requests/s"), ruw: Drie(raw.map(\.0), eenheid: "requests/s")),
             Figuur("g_\(naam)_p99", "\(wat) over HTTP, p99 (raw: the same query through libpq)", eenheid: "ms",
-                   ons: http.1, ruw: Meting.percentiel(99, ruw.latenties)),
+                   ons: Drie(ons.map(\.1), eenheid: "ms"), ruw: Drie(raw.map(\.1), eenheid: "ms")),
         ]
     }
 
@@ -164,7 +172,7 @@ struct HTTPLast {
         let seconden = max(1, Int(Meting.seconds(duur)))
         let opdracht = [wrk, "-t2", "-c\(verbindingen)", "-d\(seconden)s", "--latency", "-s", script.path, "http://127.0.0.1:\(poort)"]
         // On a thread of its own: the server under load runs in this process's cooperative pool.
-        let status = try await Self.eigenDraad { try spawnAndWait(opdracht, outputPath: uitvoer) }
+        let status = try await Meting.eigenDraad { try spawnAndWait(opdracht, outputPath: uitvoer) }
         let tekst = (try? String(contentsOfFile: uitvoer, encoding: .utf8)) ?? ""
         guard status == 0, let rps = Self.getal(na: "Requests/sec:", in: tekst), let p99 = Self.latentie(na: "99%", in: tekst) else {
             throw CLIFout("wrk failed (status \(status)). Hint: run it by hand: \(wrk) -t2 -c8 -d5s http://127.0.0.1:\(poort)/health")

@@ -1,34 +1,88 @@
 import Foundation
 import OverstapCLI
 
-/// One figure of the benchmark: our path and its raw PostgreSQL baseline, measured in the same run.
+/// One figure of the benchmark: our path and its raw PostgreSQL baseline, measured in the same run,
+/// most of them three times in turn (ours, raw, ours, …): the median and the worst of each.
 struct Figuur: Encodable {
     /// Stable name for tools (`a_append_8`, `e_tijdlijn_p99`, …).
     let naam: String
     let omschrijving: String
     let eenheid: String
+    /// Ours: the median of the runs.
     let ons: Double
+    /// Ours: the worst run (lowest rate, highest time); the same as `ons` for a figure run once.
+    let onsSlechtst: Double
+    /// Raw PostgreSQL: the median of the runs.
     let ruw: Double?
+    /// Raw PostgreSQL: the worst run.
+    let ruwSlechtst: Double?
+    /// For figure a: the bench's own raw client (libpq from Swift), beside pgbench in `ruw`.
+    let ruwKlant: Double?
+    /// How many times it was measured.
+    let runs: Int
     /// How fast we are against raw: 1.0 is as fast, 0.5 half as fast. For rates ours ÷ raw, for
-    /// latencies raw ÷ ours.
+    /// latencies raw ÷ ours; medians.
     let verhouding: Double?
+    /// Our worst run against raw's median: a cliff in one run shows here.
+    let verhoudingSlechtst: Double?
 
     init(_ naam: String, _ omschrijving: String, eenheid: String, ons: Double, ruw: Double?) {
+        self.init(naam, omschrijving, eenheid: eenheid, ons: Drie([ons], eenheid: eenheid), ruw: ruw.map { Drie([$0], eenheid: eenheid) })
+    }
+
+    init(_ naam: String, _ omschrijving: String, eenheid: String, ons: Drie, ruw: Drie?, ruwKlant: Drie? = nil) {
         self.naam = naam
         self.omschrijving = omschrijving
         self.eenheid = eenheid
-        self.ons = ons
-        self.ruw = ruw
-        let latentie = eenheid == "ms" || eenheid == "s"
-        verhouding = ruw.flatMap { ruw in
-            guard ruw > 0, ons > 0 else { return nil }
-            return latentie ? ruw / ons : ons / ruw
+        (self.ons, onsSlechtst, runs) = (ons.mediaan, ons.slechtst, ons.runs)
+        (self.ruw, ruwSlechtst, self.ruwKlant) = (ruw?.mediaan, ruw?.slechtst, ruwKlant?.mediaan)
+        let latentie = Drie.isTijd(eenheid)
+        func deel(_ ons: Double, _ ruw: Double?) -> Double? {
+            ruw.flatMap { ruw in
+                guard ruw > 0, ons > 0 else { return nil }
+                return latentie ? ruw / ons : ons / ruw
+            }
         }
+        verhouding = deel(ons.mediaan, ruw?.mediaan)
+        verhoudingSlechtst = deel(ons.slechtst, ruw?.mediaan)
+    }
+}
+
+/// The runs of one side of a figure: their median and their worst.
+struct Drie {
+    let mediaan: Double
+    let slechtst: Double
+    let runs: Int
+
+    /// Times (`ms`, `s`) are worst when highest, rates when lowest.
+    static func isTijd(_ eenheid: String) -> Bool { eenheid == "ms" || eenheid == "s" }
+
+    init(_ waarden: [Double], eenheid: String) {
+        let gesorteerd = waarden.sorted()
+        mediaan = gesorteerd.isEmpty ? 0 : gesorteerd[(gesorteerd.count - 1) / 2]
+        slechtst = (Self.isTijd(eenheid) ? gesorteerd.last : gesorteerd.first) ?? 0
+        runs = waarden.count
     }
 }
 
 /// Timing helpers: throughput of concurrent workers over a fixed time, and latency percentiles.
 enum Meting {
+    /// How many times a figure that can be repeated is measured.
+    static let runs = 3
+
+    /// Measures ours and raw `runs` times in turn (ours, raw, ours, raw, …), so that both meet the
+    /// machine in the same states; each closure returns one measurement in `eenheid`.
+    static func beurtelings(
+        eenheid: String, ons: () async throws -> Double, ruw: () async throws -> Double
+    ) async throws -> (ons: Drie, ruw: Drie) {
+        var (o, r): ([Double], [Double]) = ([], [])
+        for _ in 0..<runs {
+            o.append(try await ons())
+            r.append(try await ruw())
+        }
+        return (Drie(o, eenheid: eenheid), Drie(r, eenheid: eenheid))
+    }
+
     /// Runs `werk` in `werkers` tasks until `duur` has passed; each call returns how many items it
     /// did. Returns items per second and the latency of each call.
     static func doorvoer(
@@ -56,6 +110,13 @@ enum Meting {
         }
         let seconden = seconds(klok.now - start)
         return (Double(resultaten.map(\.0).reduce(0, +)) / seconden, resultaten.flatMap(\.1))
+    }
+
+    /// Runs blocking `werk` (a child process) on a thread of its own, never on the cooperative pool.
+    static func eigenDraad<T: Sendable>(_ werk: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try werk() }) }
+        }
     }
 
     /// Milliseconds of `n` sequential calls of `werk`.

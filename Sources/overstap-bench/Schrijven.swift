@@ -4,7 +4,8 @@ import OverstapCLI
 import Postgres
 
 /// Figures a–c: writing, ours against raw PostgreSQL in a table of the same shape (`bench_raw`:
-/// `events` with its defaults, identity, constraints and indexes), at the same concurrency.
+/// `events` with its defaults, identity, constraints and indexes), at the same concurrency; for a,
+/// against PostgreSQL's own `pgbench` too (`PgBench`). Each measured three times in turn.
 struct Schrijven {
     let store: EventStore
     let duur: Duration
@@ -27,76 +28,97 @@ struct Schrijven {
         try await pool.query(PostgresQuery(unsafeSQL: """
             CREATE TABLE IF NOT EXISTS bench_raw (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)
             """))
+        try await pool.query(PostgresQuery(unsafeSQL: PgBench.tabel))
     }
 
     func figuren() async throws -> [Figuur] {
         try await maakRuweTabel()
         var figuren: [Figuur] = []
         let run = UUID().uuidString.prefix(8)
+        let pgbench = try PgBench(configuratie: pool.configuration)
         for schrijvers in [1, 8, 32] {
             voortgang("a. single-event appends, \(schrijvers) writer(s)")
-            let ons = try await Meting.doorvoer(werkers: schrijvers, duur: duur) { w, ronde in
-                try await store.append(to: "bench-a-\(run)-\(schrijvers)-\(w)", expected: ronde == 0 ? .noStream : .exact(Int64(ronde)),
-                                       [Self.event(ronde)])
-                return 1
-            }
-            let ruw = try await Meting.doorvoer(werkers: schrijvers, duur: duur) { w, ronde in
-                let e = Self.event(ronde)
-                try await pool.query(
-                    """
-                    INSERT INTO bench_raw (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
-                    VALUES (\("raw-a-\(run)-\(schrijvers)-\(w)"), \(ronde + 1), \(e.id), \(e.type), 1, \(e.data)::jsonb,
-                            \(Self.metadata)::jsonb, \(e.occurredAt))
-                    """)
-                return 1
-            }
-            figuren.append(Figuur("a_append_\(schrijvers)", "one event per transaction, expected version checked, \(schrijvers) writer(s)",
-                                  eenheid: "events/s", ons: ons.perSeconde, ruw: ruw.perSeconde))
+            var beurt = 0
+            let (ons, klant) = try await Meting.beurtelings(eenheid: "events/s", ons: {
+                beurt += 1
+                return try await Meting.doorvoer(werkers: schrijvers, duur: duur) { [beurt] w, ronde in
+                    try await store.append(to: "bench-a-\(run)-\(beurt)-\(schrijvers)-\(w)", expected: ronde == 0 ? .noStream : .exact(Int64(ronde)),
+                                           [Self.event(ronde)])
+                    return 1
+                }.perSeconde
+            }, ruw: {
+                try await Meting.doorvoer(werkers: schrijvers, duur: duur) { [beurt] w, ronde in
+                    let e = Self.event(ronde)
+                    try await pool.query(
+                        """
+                        INSERT INTO bench_raw (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
+                        VALUES (\("raw-a-\(run)-\(beurt)-\(schrijvers)-\(w)"), \(ronde + 1), \(e.id), \(e.type), 1, \(e.data)::jsonb,
+                                \(Self.metadata)::jsonb, \(e.occurredAt))
+                        """)
+                    return 1
+                }.perSeconde
+            })
+            var pg: [Double] = []
+            for _ in 0..<Meting.runs { pg.append(try await pgbench.inserts(clients: schrijvers, duur: duur)) }
+            figuren.append(Figuur("a_append_\(schrijvers)",
+                                  "one event per transaction, expected version checked, \(schrijvers) writer(s) (raw: pgbench -M prepared, "
+                                      + "single-row INSERT into a table like events; ruwKlant: the same INSERT from Swift through libpq)",
+                                  eenheid: "events/s", ons: ons, ruw: Drie(pg, eenheid: "events/s"), ruwKlant: klant))
         }
 
         voortgang("b. a case's events as one batch, 8 writers")
-        let batch = try await Meting.doorvoer(werkers: 8, duur: duur) { w, ronde in
-            try await store.append(to: "bench-b-\(run)-\(w)-\(ronde)", expected: .noStream, (0..<Self.perTraject).map(Self.event))
-            return Self.perTraject
-        }
-        let ruweBatch = try await Meting.doorvoer(werkers: 8, duur: duur) { w, ronde in
-            let events = (0..<Self.perTraject).map(Self.event)
-            try await pool.query(
-                """
-                INSERT INTO bench_raw (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
-                SELECT \("raw-b-\(run)-\(w)-\(ronde)"), v, id, t, 1, d::jsonb, \(Self.metadata)::jsonb, o
-                FROM unnest(\(Array(1...Int64(Self.perTraject)))::bigint[], \(events.map(\.id))::uuid[], \(events.map(\.type))::text[],
-                            \(events.map(\.data))::text[], \(events.map(\.occurredAt))::timestamptz[]) AS r(v, id, t, d, o)
-                """)
-            return Self.perTraject
-        }
+        var beurtB = 0
+        let (batch, ruweBatch) = try await Meting.beurtelings(eenheid: "events/s", ons: {
+            beurtB += 1
+            return try await Meting.doorvoer(werkers: 8, duur: duur) { [beurtB] w, ronde in
+                try await store.append(to: "bench-b-\(run)-\(beurtB)-\(w)-\(ronde)", expected: .noStream, (0..<Self.perTraject).map(Self.event))
+                return Self.perTraject
+            }.perSeconde
+        }, ruw: {
+            try await Meting.doorvoer(werkers: 8, duur: duur) { [beurtB] w, ronde in
+                let events = (0..<Self.perTraject).map(Self.event)
+                try await pool.query(
+                    """
+                    INSERT INTO bench_raw (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
+                    SELECT \("raw-b-\(run)-\(beurtB)-\(w)-\(ronde)"), v, id, t, 1, d::jsonb, \(Self.metadata)::jsonb, o
+                    FROM unnest(\(Array(1...Int64(Self.perTraject)))::bigint[], \(events.map(\.id))::uuid[], \(events.map(\.type))::text[],
+                                \(events.map(\.data))::text[], \(events.map(\.occurredAt))::timestamptz[]) AS r(v, id, t, d, o)
+                    """)
+                return Self.perTraject
+            }.perSeconde
+        })
         figuren.append(Figuur("b_batch_append", "a case's \(Self.perTraject) events as one append, 8 writers", eenheid: "events/s",
-                              ons: batch.perSeconde, ruw: ruweBatch.perSeconde))
+                              ons: batch, ruw: ruweBatch))
 
         voortgang("c. bulk import through COPY")
         let perImport = 1000  // streams per import: 17,000 events
-        let kopie = try await Meting.doorvoer(werkers: 1, duur: duur) { _, ronde in
-            try await store.importStreams((0..<perImport).map { s in
-                ("bench-c-\(run)-\(ronde)-\(s)", (0..<Self.perTraject).map(Self.event))
-            })
-        }
-        let ruweKopie = try await Meting.doorvoer(werkers: 1, duur: duur) { _, ronde in
-            let tijd = ISO8601DateFormatter()
-            let rijen: [[String?]] = (0..<perImport).flatMap { s in
-                (0..<Self.perTraject).map { v -> [String?] in
-                    let e = Self.event(v)
-                    return ["raw-c-\(run)-\(ronde)-\(s)", String(v + 1), e.id.uuidString, e.type, "1", e.data, Self.metadata,
-                            tijd.string(from: e.occurredAt)]
+        var beurtC = 0
+        let (kopie, ruweKopie) = try await Meting.beurtelings(eenheid: "events/s", ons: {
+            beurtC += 1
+            return try await Meting.doorvoer(werkers: 1, duur: duur) { [beurtC] _, ronde in
+                try await store.importStreams((0..<perImport).map { s in
+                    ("bench-c-\(run)-\(beurtC)-\(ronde)-\(s)", (0..<Self.perTraject).map(Self.event))
+                })
+            }.perSeconde
+        }, ruw: {
+            try await Meting.doorvoer(werkers: 1, duur: duur) { [beurtC] _, ronde in
+                let tijd = ISO8601DateFormatter()
+                let rijen: [[String?]] = (0..<perImport).flatMap { s in
+                    (0..<Self.perTraject).map { v -> [String?] in
+                        let e = Self.event(v)
+                        return ["raw-c-\(run)-\(beurtC)-\(ronde)-\(s)", String(v + 1), e.id.uuidString, e.type, "1", e.data, Self.metadata,
+                                tijd.string(from: e.occurredAt)]
+                    }
                 }
-            }
-            return try await pool.withConnection { connection in
-                try await connection.copyIn(unsafeSQL: """
-                    COPY bench_raw (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at) FROM STDIN
-                    """, rows: rijen)
-            }
-        }
+                return try await pool.withConnection { connection in
+                    try await connection.copyIn(unsafeSQL: """
+                        COPY bench_raw (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at) FROM STDIN
+                        """, rows: rijen)
+                }
+            }.perSeconde
+        })
         figuren.append(Figuur("c_copy_import", "bulk import of new streams via COPY, invariants checked", eenheid: "events/s",
-                              ons: kopie.perSeconde, ruw: ruweKopie.perSeconde))
+                              ons: kopie, ruw: ruweKopie))
         return figuren
     }
 }

@@ -163,7 +163,10 @@ import Proces
                                 "h_gereed_p99", "h_schrijven_p99"])
         }
         #expect(Set(figuren.keys) == verwacht)
-        #expect(figuren.values.allSatisfy { ($0["ons"] as? Double ?? 0) > 0 })
+        #expect(figuren.values.allSatisfy { ($0["ons"] as? Double ?? 0) > 0 && ($0["onsSlechtst"] as? Double ?? 0) > 0 })
+        // Figure a against pgbench, with the bench's own raw client beside it; the repeatable figures three times.
+        #expect(["a_append_1", "a_append_8", "a_append_32"].allSatisfy { (figuren[$0]?["ruw"] as? Double ?? 0) > 0 && (figuren[$0]?["ruwKlant"] as? Double ?? 0) > 0 })
+        #expect(["a_append_8", "b_batch_append", "c_copy_import", "d_rebuild", "e_tijdlijn_p99"].allSatisfy { figuren[$0]?["runs"] as? Int == 3 })
         #expect((document["schaal"] as? [String: Int])?["gebeurtenissen"] ?? 0 > 9_000)
         // Its databases are gone afterwards.
         #expect(try await db.pool.query("SELECT 1 AS x FROM pg_database WHERE datname LIKE 'overstap_bench_%'").isEmpty)

@@ -28,6 +28,25 @@ import Testing
         #expect(try row.decode("nothing", as: String?.self) == nil)
     }
 
+    @Test func aPreparedStatementRunsAgainWithOtherValuesAndAFailedPrepareLeavesTheConnectionUsable() async throws {
+        let db = try await TestDatabase.make(migrated: false)
+        try await db.pool.withConnection { connection in
+            for waarde in [1, 2, 3, 40, 500, 6000, 70_000] {
+                let rij = try await connection.queryPrepared("SELECT \(waarde)::int * 2 AS dubbel, \("x'\(waarde)")::text AS tekst").first
+                #expect(try rij?.decode("dubbel") == waarde * 2 && rij?.decode("tekst") == "x'\(waarde)")
+            }
+            // Another statement gets a name of its own; the first still runs.
+            #expect(try await connection.queryPrepared("SELECT \(7)::int + 1 AS som").first?.decode("som") == 8)
+            #expect(try await connection.queryPrepared("SELECT \(5)::int * 2 AS dubbel, \("y")::text AS tekst").first?.decode("dubbel") == 10)
+            let fout = await #expect(throws: PostgresError.self) { try await connection.queryPrepared("SELEKT \(1)::int") }
+            #expect(fout?.sqlState == "42601")
+            // Not remembered as prepared: the right statement under the same text works afterwards.
+            #expect(try await connection.query("SELECT 1 AS een").first?.decode("een") == 1)
+            let prepared: Int64 = try await connection.query("SELECT count(*) AS n FROM pg_prepared_statements").first?.decode("n") ?? -1
+            #expect(prepared == 2)
+        }
+    }
+
     @Test func decodeErrorsNameTheColumnAndTypeButNotTheValue() async throws {
         let db = try await TestDatabase.make(migrated: false)
         let row = try #require(try await db.pool.query("SELECT 'Sam de Vries' AS naam, NULL::int AS leeg").first)
