@@ -37,7 +37,7 @@ extension EventStore {
             // A temp table has no statistics until analysed, and the planner guesses its size;
             // analysed, and asked per distinct stream, the check is one probe of the
             // (stream_id, stream_version) index per stream, whatever the size of `events`.
-            try await connection.simpleQuery(unsafeSQL: "ANALYZE import_staging")
+            try await connection.simpleQuery(unsafeSQL: "ANALYZE import_staging (stream_id)")
             if let bestaand = try await connection.query(
                 """
                 SELECT s.stream_id FROM (SELECT DISTINCT stream_id FROM import_staging) s

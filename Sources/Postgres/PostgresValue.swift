@@ -108,7 +108,14 @@ extension Data: PostgresEncodable, PostgresDecodable {
     }
 
     public init?(postgresText text: String) {
-        let utf8 = Array(text.utf8)
+        // Straight from the string's own bytes, without a copy: lists decode a snapshot per case.
+        var text = text
+        guard let bytes = text.withUTF8({ Self.hex($0) }) else { return nil }
+        self.init(bytes)
+    }
+
+    /// The bytes of `\x` and hex digits (either case); `nil` for anything else.
+    private static func hex(_ utf8: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0 else { return nil }
         func nibble(_ c: UInt8) -> UInt8? {
             switch c {
@@ -118,15 +125,20 @@ extension Data: PostgresEncodable, PostgresDecodable {
             default: nil
             }
         }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(utf8.count / 2 - 1)
-        var index = 2
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
+        var fout = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: utf8.count / 2 - 1) { buffer, aantal in
+            var index = 2
+            while index < utf8.count {
+                guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
+                    fout = true
+                    break
+                }
+                buffer[aantal] = high << 4 | low
+                aantal += 1
+                index += 2
+            }
         }
-        self.init(bytes)
+        return fout ? nil : bytes
     }
     public static var postgresTypeName: String { "bytea" }
 }

@@ -105,8 +105,16 @@ import Testing
         let id = TrajectID(uuid)
         #expect(id.stroom == "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77" && id.pad == "0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77")
         #expect(TrajectID(pad: "0042E1D8-6A41-4F0E-9C63-3B3B1F2E0A77") == id && TrajectID(stroom: id.stroom) == id)
-        for vreemd in ["", "traject-", "coach-07", "token-1", "Traject-0042", "traject-x", "traject-0042E1D8-6A41-4F0E-9C63-3B3B1F2E0A77"] {
+        for vreemd in ["", "traject-", "coach-07", "token-1", "Traject-0042", "traject-x", "traject-0042E1D8-6A41-4F0E-9C63-3B3B1F2E0A77",
+                       "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a7", "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a777",
+                       "traject-0042e1d86a41-4f0e-9c63-3b3b1f2e0a77-", "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a7g",
+                       "traject-{042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77", "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a7\u{301}"] {
             #expect(TrajectID(stroom: vreemd) == nil, "\(vreemd)")
+        }
+        // Whatever `init(_:)` writes reads back.
+        for _ in 0..<200 {
+            let id = TrajectID(UUID())
+            #expect(TrajectID(stroom: id.stroom) == id)
         }
         for vreemd in ["", "0042", "traject-0042e1d8-6a41-4f0e-9c63-3b3b1f2e0a77", "../x"] { #expect(TrajectID(pad: vreemd) == nil, "\(vreemd)") }
     }

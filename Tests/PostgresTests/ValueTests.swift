@@ -36,6 +36,15 @@ import Testing
         #expect(PostgresDate(daysSinceEpoch: 0).description == "1970-01-01")
     }
 
+    @Test func byteaTravelsAsHexAndOnlyHexReadsBack() throws {
+        let bytes = Data((0...255).map { UInt8($0) } + [0, 0xff, 0x10])
+        let text = try #require(bytes.postgresText)
+        #expect(text.hasPrefix("\\x00010203") && Data(postgresText: text) == bytes)
+        #expect(Data(postgresText: text.uppercased().replacingOccurrences(of: "\\X", with: "\\x")) == bytes, "either case")
+        #expect(Data(postgresText: "\\x") == Data())
+        for vreemd in ["", "\\", "x00", "\\x0", "\\x0g", "\\xé0", "\\x00 1"] { #expect(Data(postgresText: vreemd) == nil, "\(vreemd)") }
+    }
+
     @Test func arraysBecomeQuotedLiterals() {
         #expect(["a", "b\"c", "d\\e"].postgresText == #"{"a","b\"c","d\\e"}"#)
         #expect([Optional("x"), nil].postgresText == #"{"x",NULL}"#)

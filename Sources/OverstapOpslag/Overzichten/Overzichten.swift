@@ -203,7 +203,10 @@ public struct Overzichten: Sendable {
                                    metadata: ["traject.id": "\(geval.trajectID)", "fout": "\(geval.soort)"])
             }
         }
-        return Herleid(trajecten: standen.sorted { $0.id < $1.id }, onleesbaar: onleesbaar)
+        // Sorting the indexes, not the cases: a case is a large value, and moving each one a dozen
+        // times took a twelfth of a list's time (issue 17).
+        let volgorde = standen.indices.sorted { standen[$0].id < standen[$1].id }
+        return Herleid(trajecten: volgorde.map { standen[$0] }, onleesbaar: onleesbaar)
     }
 
     static let foldKolommen = "traject_id, datum, type, schemaversie, payload::text AS payload"
