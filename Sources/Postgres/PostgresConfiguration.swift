@@ -37,28 +37,32 @@ public struct PostgresConfiguration: Sendable {
         return copy
     }
 
-    /// The configuration as one libpq keyword/value string (`host='…' dbname='…'`), for another
-    /// libpq program such as `pgbench`: the URL's settings (parsed by libpq), with `database` in
-    /// place of its database. Holds the URL's password if it has one: never log it. Throws a
-    /// `connectionFailed` error when libpq cannot parse the URL.
-    public func conninfo() throws -> String {
-        var fout: UnsafeMutablePointer<CChar>?
-        guard let opties = PQconninfoParse(url, &fout) else {
-            let melding = fout.map { String(cString: $0) } ?? "cannot parse the connection URL"
-            fout.map { PQfreemem($0) }
-            throw PostgresError(code: .connectionFailed, message: redacted(melding))
+    /// The configuration as one libpq keyword/value string (`host='…' dbname='…'`) for another libpq
+    /// program such as `pgbench`, and its password apart: hand the password to the program in its
+    /// environment (`PGPASSWORD`), never on its command line, where any local user can read it. The
+    /// URL's settings as libpq parses them, with `database` in place of its database; `role`,
+    /// `sessionSettings` and the timeouts are not included. Throws a `connectionFailed` error
+    /// (redacted) when libpq cannot parse the URL.
+    package func conninfo() throws -> (conninfo: String, password: String?) {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &error) else {
+            let message = error.map { String(cString: $0) } ?? "cannot parse the connection URL"
+            error.map { PQfreemem($0) }
+            throw PostgresError(code: .connectionFailed, message: redacted(message))
         }
-        defer { PQconninfoFree(opties) }
-        var paren: [(String, String)] = []
-        var optie = opties
-        while let sleutel = optie.pointee.keyword {
-            if let waarde = optie.pointee.val { paren.append((String(cString: sleutel), String(cString: waarde))) }
-            optie += 1
+        defer { PQconninfoFree(options) }
+        var pairs: [(String, String)] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { pairs.append((String(cString: keyword), String(cString: value))) }
+            option += 1
         }
-        if let database { paren = paren.filter { $0.0 != "dbname" } + [("dbname", database)] }
-        return paren.map { sleutel, waarde in
-            "\(sleutel)='" + waarde.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        if let database { pairs = pairs.filter { $0.0 != "dbname" } + [("dbname", database)] }
+        let password = pairs.first { $0.0 == "password" }?.1
+        let text = pairs.filter { $0.0 != "password" }.map { keyword, value in
+            "\(keyword)='" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         }.joined(separator: " ")
+        return (text, password)
     }
 
     /// Keyword/value pairs for `PQconnectdbParams` (with `expand_dbname`): the URL first, so that

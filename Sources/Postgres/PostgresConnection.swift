@@ -9,13 +9,16 @@ public final class PostgresConnection: @unchecked Sendable {
     // @unchecked Sendable is safe: `handle` and `isClosed` are only touched on `queue`, which is
     // serial, so no two threads ever use the PGconn at once. `cancelHandle` is used from other
     // threads only through PQcancel, which libpq documents as thread-safe, and `inFlight` guards
-    // it so that a cancel is sent only while a statement of ours is running.
+    // it so that a cancel is sent only while a statement of ours is running. `prepared` and
+    // `preparedCount` are only touched on `queue` too.
     private let handle: OpaquePointer
     private let cancelHandle: OpaquePointer?
     private let queue: DispatchQueue
     private var isClosed = false
-    /// Statements prepared on this connection, by their SQL text, with their names; only touched on `queue`.
-    private var voorbereid: [String: String] = [:]
+    /// Statements prepared on this connection: their names by SQL text; only touched on `queue`.
+    private var prepared: [String: String] = [:]
+    /// How many were ever prepared here: names are never reused.
+    private var preparedCount = 0
     private let inFlight = Mutex(false)
     /// What this connection was opened with.
     public let configuration: PostgresConfiguration
@@ -108,25 +111,43 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs a statement as a prepared statement: the first time its SQL text runs on this
     /// connection it is prepared (`PQprepare`: parsed and planned once), afterwards only executed
     /// by name (`PQexecPrepared`). For hot statements whose best plan does not depend on their
-    /// values (after five runs PostgreSQL may keep a generic plan). Errors as `query`.
+    /// values (after five runs PostgreSQL may keep a generic plan). A statement the server no
+    /// longer has (`26000`: a `DISCARD ALL`, a pooler that hands out another session) or whose
+    /// result type changed (`0A000`, after a migration) is prepared again and run once more, when
+    /// no transaction is open; inside one, the error is thrown. Needs session pooling. Errors as `query`.
     @discardableResult
     public func queryPrepared(_ query: PostgresQuery) async throws -> PostgresRows {
         try Task.checkCancellation()
         return try await cancellable { [self] connection in
-            let naam: String
-            if let bekend = voorbereid[query.sql] {
-                naam = bekend
-            } else {
-                naam = "overstap_\(voorbereid.count + 1)"
-                _ = try Self.rows(of: PQprepare(connection, naam, query.sql, Int32(query.binds.count), nil),
-                                  connection: connection, query: query.sql)
-                voorbereid[query.sql] = naam
+            do {
+                return try executePrepared(query, connection)
+            } catch let error as PostgresError
+                where ["26000", "0A000"].contains(error.sqlState) && PQtransactionStatus(connection) == PQTRANS_IDLE
+            {
+                if let name = prepared.removeValue(forKey: query.sql) {
+                    PQclear(PQexec(connection, "DEALLOCATE \(name)"))  // gone already after a 26000; nothing to report
+                }
+                return try executePrepared(query, connection)
             }
-            let result = withCStrings(query.binds) { values in
-                PQexecPrepared(connection, naam, Int32(query.binds.count), values, nil, nil, 0)
-            }
-            return try Self.rows(of: result, connection: connection, query: query.sql)
         }
+    }
+
+    /// Prepares `query` on first use, then executes it by name; runs on `queue`.
+    private func executePrepared(_ query: PostgresQuery, _ connection: OpaquePointer) throws -> PostgresRows {
+        let name: String
+        if let known = prepared[query.sql] {
+            name = known
+        } else {
+            preparedCount += 1
+            name = "overstap_\(preparedCount)"
+            _ = try Self.rows(of: PQprepare(connection, name, query.sql, Int32(query.binds.count), nil),
+                              connection: connection, query: query.sql)
+            prepared[query.sql] = name
+        }
+        let result = withCStrings(query.binds) { values in
+            PQexecPrepared(connection, name, Int32(query.binds.count), values, nil, nil, 0)
+        }
+        return try Self.rows(of: result, connection: connection, query: query.sql)
     }
 
     /// Runs one or more statements without binds (the simple query protocol), e.g. a migration file.

@@ -108,7 +108,7 @@ extension Data: PostgresEncodable, PostgresDecodable {
     }
 
     public init?(postgresText text: String) {
-        // Straight from the string's own bytes, without a copy: lists decode a snapshot per case.
+        // Straight from the string's own bytes, without copying the text: lists decode a snapshot per case.
         var text = text
         guard let bytes = text.withUTF8({ Self.hex($0) }) else { return nil }
         self.init(bytes)
@@ -125,20 +125,20 @@ extension Data: PostgresEncodable, PostgresDecodable {
             default: nil
             }
         }
-        var fout = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: utf8.count / 2 - 1) { buffer, aantal in
+        var invalid = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: utf8.count / 2 - 1) { buffer, count in
             var index = 2
             while index < utf8.count {
                 guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
-                    fout = true
+                    invalid = true
                     break
                 }
-                buffer[aantal] = high << 4 | low
-                aantal += 1
+                buffer[count] = high << 4 | low
+                count += 1
                 index += 2
             }
         }
-        return fout ? nil : bytes
+        return invalid ? nil : bytes
     }
     public static var postgresTypeName: String { "bytea" }
 }

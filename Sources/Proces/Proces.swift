@@ -4,16 +4,18 @@ import Foundation
 /// Starting programs (the PostgreSQL server programs, wrk, curl) without Foundation's `Process`.
 /// Not part of the database driver: the embedded cluster, the bench and the tests use it.
 
-/// Runs `command` with stdin from /dev/null and stdout/stderr to `outputPath`; returns its exit
-/// status. Unlike Foundation's `Process`, this returns when the program exits even if it left a
-/// daemon behind (`pg_ctl start`), and the daemon inherits none of our descriptors.
-public func spawnAndWait(_ command: [String], outputPath: String = "/dev/null") throws -> Int32 {
-    try waitForExit(try spawn(command, outputPath: outputPath), command[0])
+/// Runs `command` with stdin from /dev/null and stdout/stderr to `outputPath`, in our environment
+/// with `environment` added (or replacing what it names: a secret for the child goes here, never
+/// on its command line); returns its exit status. Unlike Foundation's `Process`, this returns when
+/// the program exits even if it left a daemon behind (`pg_ctl start`), and the daemon inherits none
+/// of our descriptors.
+public func spawnAndWait(_ command: [String], outputPath: String = "/dev/null", environment: [String: String] = [:]) throws -> Int32 {
+    try waitForExit(try spawn(command, outputPath: outputPath, environment: environment), command[0])
 }
 
 /// Starts `command` as `spawnAndWait` does, without waiting; returns its process id, for
 /// `waitForExit` (a process left unwaited stays a zombie).
-public func spawn(_ command: [String], outputPath: String = "/dev/null") throws -> pid_t {
+public func spawn(_ command: [String], outputPath: String = "/dev/null", environment: [String: String] = [:]) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -36,7 +38,11 @@ public func spawn(_ command: [String], outputPath: String = "/dev/null") throws 
     var pid = pid_t()
     let arguments = command.map { strdup($0) } + [nil]
     defer { arguments.forEach { free($0) } }
-    let spawned = posix_spawn(&pid, command[0], &actions, &attributes, arguments, environ)
+    let variables = environment.isEmpty ? nil
+        : ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { strdup("\($0)=\($1)") } + [nil]
+    defer { variables?.forEach { free($0) } }
+    let spawned = variables.map { posix_spawn(&pid, command[0], &actions, &attributes, arguments, $0) }
+        ?? posix_spawn(&pid, command[0], &actions, &attributes, arguments, environ)
     guard spawned == 0 else {
         throw ProcesFout("cannot start \(command[0]): \(String(cString: strerror(spawned)))")
     }

@@ -20,7 +20,8 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
             of DATABASE_URL or the embedded one, made afresh and dropped afterwards. Figures: a) single-event \
             appends at 1/8/32 writers, b) a case as one batch, c) COPY import, d) projection rebuild, \
             e) read latencies, f) the nightly job, g) HTTP with wrk, h) /ready and a write under 32 past lists \
-            (g and h need wrk and curl). Build with \
+            (a needs PostgreSQL's pgbench, g and h wrk and curl). Each repeatable figure is measured three times, \
+            ours and raw in turn: median and worst. Build with \
             `swift build -c release` first; debug builds measure the debugger's code.
             """)
 

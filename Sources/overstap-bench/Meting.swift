@@ -73,14 +73,20 @@ enum Meting {
     /// Measures ours and raw `runs` times in turn (ours, raw, ours, raw, …), so that both meet the
     /// machine in the same states; each closure returns one measurement in `eenheid`.
     static func beurtelings(
-        eenheid: String, ons: () async throws -> Double, ruw: () async throws -> Double
+        eenheid: String, ons: @escaping () async throws -> Double, ruw: @escaping () async throws -> Double
     ) async throws -> (ons: Drie, ruw: Drie) {
-        var (o, r): ([Double], [Double]) = ([], [])
+        let drie = try await beurtelings(eenheid: eenheid, [ons, ruw])
+        return (drie[0], drie[1])
+    }
+
+    /// Measures every side `runs` times in turn (each side once per round, in the order given);
+    /// returns each side's median and worst, in that order.
+    static func beurtelings(eenheid: String, _ kanten: [() async throws -> Double]) async throws -> [Drie] {
+        var metingen = kanten.map { _ in [Double]() }
         for _ in 0..<runs {
-            o.append(try await ons())
-            r.append(try await ruw())
+            for (index, kant) in kanten.enumerated() { metingen[index].append(try await kant()) }
         }
-        return (Drie(o, eenheid: eenheid), Drie(r, eenheid: eenheid))
+        return metingen.map { Drie($0, eenheid: eenheid) }
     }
 
     /// Runs `werk` in `werkers` tasks until `duur` has passed; each call returns how many items it

@@ -10,8 +10,10 @@ import Proces
 struct PgBench {
     /// The pgbench binary.
     let pad: String
-    /// Where it connects (`PostgresConfiguration.conninfo`).
+    /// Where it connects (`PostgresConfiguration.conninfo`), without the password.
     let conninfo: String
+    /// The password, handed to pgbench as `PGPASSWORD` (never on its command line).
+    let wachtwoord: String?
 
     /// Finds pgbench (on `PATH`, or in Debian's `/usr/lib/postgresql/*/bin`); throws a one-line
     /// error with a hint when there is none.
@@ -22,7 +24,7 @@ struct PgBench {
             throw CLIFout("pgbench is not installed. Hint: apt-get install postgresql (Debian puts it in /usr/lib/postgresql/15/bin)")
         }
         self.pad = pad
-        conninfo = try configuratie.conninfo()
+        (conninfo, wachtwoord) = try configuratie.conninfo()
     }
 
     /// The table pgbench writes to, like `events`.
@@ -39,7 +41,10 @@ struct PgBench {
         let stroom = "pg-\(UUID().uuidString.prefix(8))"
         // `versie` lives per client across its transactions; `-D` starts it at 0. pgbench reads
         // `:name` as a variable even inside a string, so the payload's colons are written `\x3a`.
-        func letterlijk(_ tekst: String) -> String { "E'" + tekst.replacingOccurrences(of: ":", with: "\\x3a") + "'" }
+        func letterlijk(_ tekst: String) -> String {
+            "E'" + tekst.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                .replacingOccurrences(of: ":", with: "\\x3a") + "'"
+        }
         try """
             \\set versie :versie + 1
             INSERT INTO bench_pgbench (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
@@ -51,9 +56,13 @@ struct PgBench {
         let seconden = max(1, Int(Meting.seconds(duur)))
         let opdracht = [pad, "-n", "-M", "prepared", "-c", String(clients), "-j", String(min(clients, 8)), "-T", String(seconden),
                         "-D", "versie=0", "-f", script.path, conninfo]
-        let status = try await Meting.eigenDraad { try spawnAndWait(opdracht, outputPath: uitvoer) }
+        let omgeving = wachtwoord.map { ["PGPASSWORD": $0] } ?? [:]
+        let status = try await Meting.eigenDraad { try spawnAndWait(opdracht, outputPath: uitvoer, environment: omgeving) }
         let tekst = (try? String(contentsOfFile: uitvoer, encoding: .utf8)) ?? ""
-        guard status == 0, let regel = tekst.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+        // pgbench 14 and later print one `tps = … (without initial connection time)`; older ones
+        // two, the one without connecting `(excluding connections establishing)`.
+        let regels = tekst.split(separator: "\n").filter { $0.hasPrefix("tps = ") }
+        guard status == 0, let regel = regels.first(where: { $0.contains("without") || $0.contains("excluding") }) ?? regels.first,
             let tps = regel.dropFirst("tps = ".count).split(separator: " ").first.flatMap({ Double($0) }),
             !tekst.contains("aborted")
         else {

@@ -39,14 +39,16 @@ struct Schrijven {
         for schrijvers in [1, 8, 32] {
             voortgang("a. single-event appends, \(schrijvers) writer(s)")
             var beurt = 0
-            let (ons, klant) = try await Meting.beurtelings(eenheid: "events/s", ons: {
+            let drie = try await Meting.beurtelings(eenheid: "events/s", [{
                 beurt += 1
                 return try await Meting.doorvoer(werkers: schrijvers, duur: duur) { [beurt] w, ronde in
                     try await store.append(to: "bench-a-\(run)-\(beurt)-\(schrijvers)-\(w)", expected: ronde == 0 ? .noStream : .exact(Int64(ronde)),
                                            [Self.event(ronde)])
                     return 1
                 }.perSeconde
-            }, ruw: {
+            }, {
+                try await pgbench.inserts(clients: schrijvers, duur: duur)
+            }, {
                 try await Meting.doorvoer(werkers: schrijvers, duur: duur) { [beurt] w, ronde in
                     let e = Self.event(ronde)
                     try await pool.query(
@@ -57,13 +59,12 @@ struct Schrijven {
                         """)
                     return 1
                 }.perSeconde
-            })
-            var pg: [Double] = []
-            for _ in 0..<Meting.runs { pg.append(try await pgbench.inserts(clients: schrijvers, duur: duur)) }
+            }])
+            let (ons, pg, klant) = (drie[0], drie[1], drie[2])
             figuren.append(Figuur("a_append_\(schrijvers)",
                                   "one event per transaction, expected version checked, \(schrijvers) writer(s) (raw: pgbench -M prepared, "
                                       + "single-row INSERT into a table like events; ruwKlant: the same INSERT from Swift through libpq)",
-                                  eenheid: "events/s", ons: ons, ruw: Drie(pg, eenheid: "events/s"), ruwKlant: klant))
+                                  eenheid: "events/s", ons: ons, ruw: pg, ruwKlant: klant))
         }
 
         voortgang("b. a case's events as one batch, 8 writers")

@@ -40,10 +40,19 @@ import Testing
             #expect(try await connection.queryPrepared("SELECT \(5)::int * 2 AS dubbel, \("y")::text AS tekst").first?.decode("dubbel") == 10)
             let fout = await #expect(throws: PostgresError.self) { try await connection.queryPrepared("SELEKT \(1)::int") }
             #expect(fout?.sqlState == "42601")
-            // Not remembered as prepared: the right statement under the same text works afterwards.
-            #expect(try await connection.query("SELECT 1 AS een").first?.decode("een") == 1)
+            // A failed prepare is not remembered: the connection goes on, also with prepared statements.
+            #expect(try await connection.queryPrepared("SELECT \(1)::int AS een").first?.decode("een") == 1)
             let prepared: Int64 = try await connection.query("SELECT count(*) AS n FROM pg_prepared_statements").first?.decode("n") ?? -1
-            #expect(prepared == 2)
+            #expect(prepared == 3)
+            // The server forgot them (DISCARD ALL, or a pooler's other session): prepared again, run once more.
+            try await connection.simpleQuery(unsafeSQL: "DEALLOCATE ALL")
+            #expect(try await connection.queryPrepared("SELECT \(7)::int + 1 AS som").first?.decode("som") == 8)
+            // Inside a transaction the error is the caller's: nothing is retried behind its back.
+            try await connection.simpleQuery(unsafeSQL: "DEALLOCATE ALL")
+            let inTransactie = await #expect(throws: PostgresError.self) {
+                try await connection.withTransaction(.readCommitted) { try await $0.queryPrepared("SELECT \(5)::int * 2 AS dubbel, \("y")::text AS tekst") }
+            }
+            #expect(inTransactie?.sqlState == "26000")
         }
     }
 
