@@ -13,7 +13,8 @@ struct MonitorCommando: AsyncParsableCommand {
             own figures; --deelbaar hides small cells for figures that leave the region (docs/api.md, "Monitor").
             """)
     @Option(help: "The cohort: cases expected to start in this school year (YYYY-YYYY); default the peildatum's.") var schooljaar: String?
-    @Option(help: "Region; without it, every region (the national roll-up).") var regio: String?
+    /// NFC, as the payloads it is compared with (as `RegioOpties`).
+    @Option(help: "Region; without it, every region (the national roll-up).", transform: Tekstsoort.genormaliseerd) var regio: String?
     @Option(help: "As of this day (YYYY-MM-DD); default today in Europe/Amsterdam.") var peildatum: String?
     @Option(name: .customLong("bekend-op"), help: "Only what had been recorded by this day (Europe/Amsterdam).") var bekendOp: String?
     @Flag(help: "Hide counts below 5, and what would reveal them (always so without --regio).") var deelbaar = false
@@ -32,7 +33,7 @@ struct MonitorCommando: AsyncParsableCommand {
         } ?? Schooljaar(dag)
         try await Omgeving.met { omgeving in
             let (monitor, vergelijking) = try await omgeving.overzichten.monitor(
-                regio: regio.map(Tekstsoort.genormaliseerd), schooljaar: jaar, op: dag, bekendOp: bekend, deelbaar: deelbaar)
+                regio: regio, schooljaar: jaar, op: dag, bekendOp: bekend, deelbaar: deelbaar)
             let rijen = monitor.rijen(vergelijking: vergelijking)
             print(csv ? Tabel.csv(Monitor.kolommen, rijen, scheidingsteken: scheidingsteken, getalkolommen: Monitor.getalkolommen)
                 : Tabel.tekst(Monitor.kolommen, rijen), terminator: "")
