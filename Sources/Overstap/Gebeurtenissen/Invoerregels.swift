@@ -14,7 +14,9 @@ public enum Tekstsoort: Sendable, Equatable {
     /// Free text: a note, agreements, support needs; may span lines (tab, CR and LF allowed).
     case vrijeTekst
 
-    /// The longest value accepted, in characters (grapheme clusters).
+    /// The longest value accepted, in Unicode code points (after NFC), as JSON Schema's `maxLength`
+    /// counts: a few characters carrying dozens of combining marks each are refused, as the
+    /// OpenAPI document says (a contract run found the server taking them when it counted grapheme clusters).
     public var maximaleLengte: Int {
         switch self {
         case .kenmerk: 100
@@ -29,7 +31,7 @@ public enum Tekstsoort: Sendable, Equatable {
 
     /// Why `tekst` (already NFC) is refused, in Dutch and without quoting it; `nil` when it is fine.
     public func bezwaar(_ tekst: String) -> String? {
-        if tekst.count > maximaleLengte || tekst.utf8.count > maximaleBytes { return "is langer dan \(maximaleLengte) tekens" }
+        if tekst.unicodeScalars.count > maximaleLengte || tekst.utf8.count > maximaleBytes { return "is langer dan \(maximaleLengte) tekens" }
         let regelovergangen: Set<Unicode.Scalar> = ["\t", "\n", "\r"]
         for scalar in tekst.unicodeScalars where Self.isBesturing(scalar) {
             if self == .vrijeTekst, regelovergangen.contains(scalar) { continue }
