@@ -151,7 +151,7 @@ public struct EventStore: Sendable {
 
     // MARK: Rows
 
-    private static let columns = """
+    static let columns = """
         position, transaction_id::text AS transaction_xid, stream_id, stream_version, event_id, event_type,
         schema_version, data::text AS data, occurred_at, recorded_at,
         metadata->>'\(EventMetadata.CodingKeys.actor.rawValue)' AS actor,

@@ -23,6 +23,21 @@ extension Projection {
     public func markNotCurrent(streams: [String], in connection: PostgresConnection) async throws {}
 }
 
+/// A projection whose read model a rebuild may fill stream by stream (`EventStore.replayByStream`)
+/// instead of page by page in global order: each stream is seen once, whole, from its first event,
+/// and what it adds is worked out apart from the writing, so that the two run side by side.
+/// Only a projection whose rows depend on one stream at a time may be one.
+public protocol StreamReplayProjection: Projection {
+    /// What a batch adds to the emptied read model, ready to write.
+    associatedtype Replayed: Sendable
+    /// Pure (no I/O): what `events` add to the emptied read model; they are whole streams, each
+    /// from its first event in version order. Throws when one of them cannot be applied; the
+    /// rebuild then starts again page by page, which sets that event aside.
+    func replay(_ events: [RecordedEvent]) throws -> Replayed
+    /// Writes what `replay` returned, in the rebuild's transaction.
+    func write(_ replayed: Replayed, in connection: PostgresConnection) async throws
+}
+
 /// Feeds one projection: catches up from its checkpoint, follows new events, or rebuilds it.
 /// Several runners of the same projection (two service instances) take turns through an
 /// advisory lock and never apply an event twice. An event the projection cannot apply is set
@@ -145,8 +160,20 @@ public struct ProjectionRunner: Sendable {
 
     /// Empties the read model and replays the log from position 0 in one transaction, so readers
     /// see the old model until the new one is complete; then catches up. Returns events applied.
+    /// A `StreamReplayProjection` is filled stream by stream, reading the log on a connection of
+    /// its own; when a batch cannot be applied that is rolled back and the rebuild goes page by
+    /// page, setting the event at fault aside. Throws what PostgreSQL throws.
     @discardableResult
     public func rebuild() async throws -> Int {
+        if let replaying = projection as? any StreamReplayProjection {
+            do {
+                return try await rebuildByStream(replaying) + (try await catchUp())
+            } catch where !isTransient(error) {
+                store.logger.warning(
+                    "rebuild by stream failed; rebuilding page by page",
+                    metadata: ["projection": "\(projection.name)", "error": "\(errorKind(error).code)"])
+            }
+        }
         let replayed = try await store.pool.withTransaction { connection in
             try await lock(connection)
             try await projection.reset(in: connection)
@@ -160,6 +187,32 @@ public struct ProjectionRunner: Sendable {
             return total
         }
         return replayed + (try await catchUp())
+    }
+
+    /// Fills the emptied read model from every stream below the horizon in one transaction: while
+    /// one batch is written, the next is worked out and the one after read. The checkpoint becomes
+    /// the last event read, in global order. Returns the events replayed.
+    private func rebuildByStream<P: StreamReplayProjection>(_ projection: P) async throws -> Int {
+        try await store.pool.withTransaction { connection in
+            try await lock(connection)
+            try await projection.reset(in: connection)
+            try await connection.query("DELETE FROM projection_quarantine WHERE projection = \(projection.name)")
+            var writing: Task<Void, any Error>?
+            do {
+                let read = try await store.replayByStream(batchSize: pageSize * 4) { events in
+                    let replayed = try projection.replay(events)
+                    try await writing?.value
+                    writing = Task { try await projection.write(replayed, in: connection) }
+                }
+                try await writing?.value
+                try await saveCheckpoint(read.last ?? .start, on: connection)
+                return read.count
+            } catch {
+                writing?.cancel()
+                _ = try? await writing?.value
+                throw error
+            }
+        }
     }
 
     /// Where the projection has got to, read on `pool` (default: the store's).

@@ -1,11 +1,64 @@
 import CLibPQ
 
+/// Rows in `COPY … FROM STDIN` text format, built value by value: tab-separated, `\N` for NULL,
+/// backslashes, tabs and line ends escaped. Each value goes in its PostgreSQL text form
+/// (`postgresText`), as a bind would.
+public struct CopyRows: Sendable {
+    /// The encoded rows, each ending in a line feed.
+    public private(set) var bytes: [UInt8] = []
+    /// Rows ended so far.
+    public private(set) var count = 0
+    private var valuesInRow = 0
+
+    /// An empty set of rows.
+    public init() {}
+
+    /// Appends the next column's value of the current row; `nil` is NULL.
+    public mutating func append(_ value: (some PostgresEncodable)?) {
+        if valuesInRow > 0 { bytes.append(UInt8(ascii: "\t")) }
+        valuesInRow += 1
+        guard let text = value?.postgresText else {
+            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            default: bytes.append(byte)
+            }
+        }
+    }
+
+    /// Ends the current row.
+    public mutating func endRow() {
+        bytes.append(UInt8(ascii: "\n"))
+        valuesInRow = 0
+        count += 1
+    }
+}
+
 extension PostgresConnection {
     /// Bulk-loads rows with `COPY … FROM STDIN` (text format). Each row holds the columns'
     /// text values in the order the statement names them; `nil` is NULL. Returns the rows loaded.
     /// The caller vouches that `copyStatement` holds no untrusted input.
     @discardableResult
     public func copyIn(unsafeSQL copyStatement: String, rows: [[String?]]) async throws -> Int {
+        var encoded = CopyRows()
+        for row in rows {
+            for value in row { encoded.append(value) }
+            encoded.endRow()
+        }
+        return try await copyIn(unsafeSQL: copyStatement, encoded)
+    }
+
+    /// Bulk-loads `rows` with `COPY … FROM STDIN` (text format); returns the rows loaded. Throws
+    /// `PostgresError` when the server refuses the statement or a row (nothing is loaded then).
+    /// The caller vouches that `copyStatement` holds no untrusted input.
+    @discardableResult
+    public func copyIn(unsafeSQL copyStatement: String, _ rows: CopyRows) async throws -> Int {
         try Task.checkCancellation()
         return try await cancellable { connection in
             guard let start = PQexec(connection, copyStatement) else {
@@ -20,23 +73,19 @@ extension PostgresConnection {
                     code: .copyFailed, message: "statement is not a COPY … FROM STDIN", query: copyStatement)
             }
             PQclear(start)
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(1 << 16)
-            func flush() throws {
-                guard !buffer.isEmpty else { return }
-                let sent = buffer.withUnsafeBufferPointer { bytes in
-                    bytes.withMemoryRebound(to: CChar.self) {
-                        PQputCopyData(connection, $0.baseAddress, Int32($0.count))
+            let chunk = 1 << 16
+            try rows.bytes.withUnsafeBufferPointer { bytes in
+                try bytes.withMemoryRebound(to: CChar.self) { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let size = min(chunk, bytes.count - offset)
+                        guard PQputCopyData(connection, bytes.baseAddress.map { $0 + offset }, Int32(size)) == 1 else {
+                            throw Self.connectionError(connection, query: copyStatement)
+                        }
+                        offset += size
                     }
                 }
-                guard sent == 1 else { throw Self.connectionError(connection, query: copyStatement) }
-                buffer.removeAll(keepingCapacity: true)
             }
-            for row in rows {
-                appendCopyLine(row, to: &buffer)
-                if buffer.count >= 1 << 16 { try flush() }
-            }
-            try flush()
             guard PQputCopyEnd(connection, nil) == 1 else {
                 throw Self.connectionError(connection, query: copyStatement)
             }
@@ -50,25 +99,4 @@ extension PostgresConnection {
             return loaded
         }
     }
-}
-
-/// Appends one row in COPY text format: tab-separated, `\N` for NULL, backslash escapes.
-func appendCopyLine(_ row: [String?], to buffer: inout [UInt8]) {
-    for (index, value) in row.enumerated() {
-        if index > 0 { buffer.append(UInt8(ascii: "\t")) }
-        guard let value else {
-            buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
-            continue
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            default: buffer.append(byte)
-            }
-        }
-    }
-    buffer.append(UInt8(ascii: "\n"))
 }

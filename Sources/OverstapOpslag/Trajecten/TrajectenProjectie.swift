@@ -5,7 +5,7 @@ import Postgres
 
 /// Keeps `tijdlijn` (every event of every case, without personal data) and `trajecten` (each case
 /// as it stands) in one projection, so that the two never disagree.
-public struct TrajectenProjectie: Projection {
+public struct TrajectenProjectie: StreamReplayProjection {
     public let name = Self.naam
     /// The projection's name, also its checkpoint's and quarantine's key.
     public static let naam = "trajecten"
@@ -31,18 +31,11 @@ public struct TrajectenProjectie: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws {
-        var nieuw: [TrajectID: [(event: RecordedEvent, gebeurtenis: Gebeurtenis, payload: String, datum: Datum)]] = [:]
-        var geraakt: [TrajectID] = []
-        for event in events {
-            guard let id = TrajectID(stroom: event.streamID) else { continue }
-            let (gebeurtenis, payload) = try Gebeurtenis.lees(event)
-            if nieuw[id] == nil { geraakt.append(id) }
-            nieuw[id, default: []].append((event, gebeurtenis, payload, Datum(tijdstip: event.occurredAt)))
-        }
-        guard !geraakt.isEmpty else { return }
+        let nieuw = try Self.perTraject(events)
+        guard !nieuw.isEmpty else { return }
         var bekend: [TrajectID: Vorige] = [:]
         for rij in try await connection.query(
-            "SELECT regio, versie, \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = ANY(\(geraakt)::text[])")
+            "SELECT regio, versie, \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = ANY(\(nieuw.map(\.id))::text[])")
         {
             let vorige = try Vorige(rij)
             bekend[vorige.stand.trajectID] = vorige
@@ -50,18 +43,12 @@ public struct TrajectenProjectie: Projection {
         var rijen = TijdlijnRijen()
         var standen: [(traject: Traject, versie: Int64)] = []
         var teHerleiden: [(id: TrajectID, versie: Int64)] = []
-        for id in geraakt {
-            let nieuweVanCase = nieuw[id] ?? []
+        for (id, nieuweVanCase) in nieuw {
             guard let eerste = nieuweVanCase.first, let laatste = nieuweVanCase.last, let vroegste = nieuweVanCase.map(\.datum).min()
             else { continue }
             let vorige = bekend[id]
-            let aanmelding = nieuweVanCase.lazy.compactMap { if case .aanmelding(let a) = $0.gebeurtenis { a } else { nil } }.first
-            guard let regio = vorige?.regio ?? aanmelding?.regio else { throw TrajectFout.onbekendTraject }
-            let i = instellingen.voor(regio)
-            for (event, gebeurtenis, payload, datum) in nieuweVanCase {
-                let laat = Datum.vandaag(nu: event.recordedAt) > datum.plus(dagen: i.laatGeregistreerdNaDagen)
-                rijen.append(event, regio: regio, datum: datum, gebeurtenis: gebeurtenis, payload: payload, teLaat: laat)
-            }
+            guard let regio = vorige?.regio ?? Self.aangemeldIn(nieuweVanCase) else { throw TrajectFout.onbekendTraject }
+            rijen.append(nieuweVanCase, regio: regio, instellingen: instellingen.voor(regio))
             // Fold the new events onto the snapshot when they follow it; otherwise the whole case again.
             let vanaf = vorige?.vervolgbaar(eersteVersie: eerste.event.streamVersion, vroegsteDatum: vroegste)
             if (vorige == nil && eerste.event.streamVersion == 1) || vanaf != nil,
@@ -83,6 +70,61 @@ public struct TrajectenProjectie: Projection {
             standen += herleid.trajecten.compactMap { traject in versies[traject.id].map { (traject, $0) } }
         }
         try await bewaar(standen, on: connection)
+    }
+
+    /// A rebuild's batch: the timeline rows and state of whole cases, folded from their first event.
+    public struct Herbouwd: Sendable {
+        fileprivate var rijen = TijdlijnRijen()
+        fileprivate var standen: [(traject: Traject, versie: Int64)] = []
+    }
+
+    /// Folds whole cases (each from its first event) as `apply` would fold them onto an empty read
+    /// model. Throws `GebeurtenisFout` for an event that does not decode and
+    /// `TrajectFout.onbekendTraject` for a case that does not start with its aanmelding; the
+    /// rebuild then goes page by page and sets the event aside.
+    public func replay(_ events: [RecordedEvent]) throws -> Herbouwd {
+        var herbouwd = Herbouwd()
+        for (id, vanCase) in try Self.perTraject(events) {
+            guard let eerste = vanCase.first, eerste.event.streamVersion == 1, let laatste = vanCase.last,
+                let regio = Self.aangemeldIn(vanCase),
+                let traject = Traject.herleid(id: id, uit: vanCase.map { ($0.gebeurtenis, $0.datum) }, vanaf: nil)
+            else { throw TrajectFout.onbekendTraject }
+            herbouwd.rijen.append(vanCase, regio: regio, instellingen: instellingen.voor(regio))
+            herbouwd.standen.append((traject, laatste.event.streamVersion))
+        }
+        return herbouwd
+    }
+
+    public func write(_ herbouwd: Herbouwd, in connection: PostgresConnection) async throws {
+        try await herbouwd.rijen.insert(on: connection)
+        try await bewaar(herbouwd.standen, on: connection)
+    }
+
+    /// An event as the projection reads it.
+    fileprivate typealias Gelezen = (event: RecordedEvent, gebeurtenis: Gebeurtenis, payload: String, datum: Datum)
+
+    /// `events` decoded and grouped by case, cases in order of first appearance; events of other
+    /// streams are skipped. Throws `GebeurtenisFout` for an event that does not decode.
+    private static func perTraject(_ events: [RecordedEvent]) throws -> [(id: TrajectID, events: [Gelezen])] {
+        var cases: [(id: TrajectID, events: [Gelezen])] = []
+        var plaats: [TrajectID: Int] = [:]
+        for event in events {
+            guard let id = TrajectID(stroom: event.streamID) else { continue }
+            let (gebeurtenis, payload) = try Gebeurtenis.lees(event)
+            let gelezen = (event, gebeurtenis, payload, Datum(tijdstip: event.occurredAt))
+            if let i = plaats[id] {
+                cases[i].events.append(gelezen)
+            } else {
+                plaats[id] = cases.count
+                cases.append((id, [gelezen]))
+            }
+        }
+        return cases
+    }
+
+    /// The region of the case's aanmelding among `events`, if one is there.
+    private static func aangemeldIn(_ events: [Gelezen]) -> String? {
+        events.lazy.compactMap { if case .aanmelding(let a) = $0.gebeurtenis { a.regio } else { nil } }.first
     }
 
     /// Upserts the cases' current state and snapshot in one statement.
@@ -131,36 +173,36 @@ private struct Vorige {
     }
 }
 
-/// Timeline rows collected for one multi-row insert.
-private struct TijdlijnRijen {
-    var trajecten: [String] = [], volgordes: [Int64] = [], regios: [String] = [], datums: [Datum] = []
-    var types: [String] = [], versies: [Int] = [], payloads: [String] = [], samenvattingen: [String] = []
-    var geregistreerd: [Date] = [], door: [String?] = [], teLaat: [Bool] = []
+/// Timeline rows collected for one `COPY`.
+private struct TijdlijnRijen: Sendable {
+    private var rijen = CopyRows()
 
-    /// `payload` is the stored payload without `persoonsgegevens`.
-    mutating func append(_ event: RecordedEvent, regio: String, datum: Datum, gebeurtenis: Gebeurtenis, payload: String, teLaat laat: Bool) {
-        trajecten.append(event.streamID)
-        volgordes.append(event.streamVersion)
-        regios.append(regio)
-        datums.append(datum)
-        types.append(event.type)
-        versies.append(event.schemaVersion)
-        payloads.append(payload)
-        samenvattingen.append(gebeurtenis.samenvatting)
-        geregistreerd.append(event.recordedAt)
-        door.append(event.metadata.actor)
-        teLaat.append(laat)
+    /// Adds a row per event of one case in `regio`; the late mark by `instellingen`.
+    mutating func append(_ events: [TrajectenProjectie.Gelezen], regio: String, instellingen: Instellingen) {
+        for (event, gebeurtenis, payload, datum) in events {
+            rijen.append(event.streamID)
+            rijen.append(event.streamVersion)
+            rijen.append(regio)
+            rijen.append(datum)
+            rijen.append(event.type)
+            rijen.append(event.schemaVersion)
+            rijen.append(payload)  // without persoonsgegevens
+            rijen.append(gebeurtenis.samenvatting)
+            rijen.append(event.recordedAt)
+            rijen.append(event.metadata.actor)
+            rijen.append(Datum.vandaag(nu: event.recordedAt) > datum.plus(dagen: instellingen.laatGeregistreerdNaDagen))
+            rijen.endRow()
+        }
     }
 
     func insert(on connection: PostgresConnection) async throws {
-        try await connection.query(
-            """
-            INSERT INTO tijdlijn (traject_id, volgorde, regio, datum, type, schemaversie, payload, samenvatting,
-                                  geregistreerd_op, geregistreerd_door, te_laat)
-            SELECT * FROM unnest(\(trajecten)::text[], \(volgordes)::bigint[], \(regios)::text[], \(datums)::date[],
-                                 \(types)::text[], \(versies)::integer[], \(payloads)::jsonb[], \(samenvattingen)::text[],
-                                 \(geregistreerd)::timestamptz[], \(door)::text[], \(teLaat)::boolean[])
-            """)
+        guard rijen.count > 0 else { return }
+        try await connection.copyIn(
+            unsafeSQL: """
+                COPY tijdlijn (traject_id, volgorde, regio, datum, type, schemaversie, payload, samenvatting,
+                               geregistreerd_op, geregistreerd_door, te_laat) FROM STDIN
+                """,
+            rijen)
     }
 }
 
