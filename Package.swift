@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresEmbedded", "PostgresTesting"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "Postgres", "PostgresTesting"]),
-        .testTarget(name: "OverstapTests", dependencies: ["Overstap", "OverstapOpslag", "OverstapDemo", "EventStore", "Postgres", "PostgresEmbedded", "Proces", "PostgresTesting"]),
+        .testTarget(name: "OverstapTests", dependencies: ["CivilDate", "Overstap", "OverstapOpslag", "OverstapDemo", "EventStore", "Postgres", "PostgresEmbedded", "Proces", "PostgresTesting"]),
         .testTarget(
             name: "OverstapHTTPTests",
             dependencies: [

@@ -34,11 +34,22 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD` (four-digit year, two-digit month and day); `nil` for anything else or a
     /// day that does not exist.
-    public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.utf8.allSatisfy { (48...57).contains($0) } }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+    public init?(iso text: some StringProtocol) { self.init(isoUTF8: text.utf8) }
+
+    /// Parses `YYYY-MM-DD` from its UTF-8 bytes, as `init(iso:)` does. Byte by byte: dates are
+    /// read for every row of every list, and splitting the text cost more than the rest.
+    public init?(isoUTF8 utf8: some Sequence<UInt8>) {
+        var bytes = utf8.makeIterator()
+        func digits(_ count: Int) -> Int? {
+            var value = 0
+            for _ in 0..<count {
+                guard let byte = bytes.next(), (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = digits(4), bytes.next() == UInt8(ascii: "-"), let month = digits(2),
+            bytes.next() == UInt8(ascii: "-"), let day = digits(2), bytes.next() == nil
         else { return nil }
         self.init(year: year, month: month, day: day)
     }

@@ -5,19 +5,26 @@ import CLibPQ
 /// (`postgresText`), as a bind would.
 public struct CopyRows: Sendable {
     /// The encoded rows, each ending in a line feed.
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
     /// Rows ended so far.
-    public private(set) var count = 0
-    private var valuesInRow = 0
+    public internal(set) var count = 0
+    @usableFromInline var valuesInRow = 0
 
     /// An empty set of rows.
     public init() {}
 
-    /// Appends the next column's value of the current row; `nil` is NULL.
+    /// Appends the next column's value of the current row; `nil` is NULL. Inlinable, so that each
+    /// caller's value type is known where it is written (no generic lookup per value).
+    @inlinable
     public mutating func append(_ value: (some PostgresEncodable)?) {
+        append(text: value?.postgresText)
+    }
+
+    @usableFromInline
+    mutating func append(text: String?) {
         if valuesInRow > 0 { bytes.append(UInt8(ascii: "\t")) }
         valuesInRow += 1
-        guard let text = value?.postgresText else {
+        guard let text else {
             bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
             return
         }

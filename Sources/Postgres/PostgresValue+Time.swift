@@ -27,7 +27,7 @@ extension Date: PostgresEncodable, PostgresDecodable {
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]` (DateStyle ISO, as set on connect).
     public init?(postgresText text: String) {
         let utf8 = Array(text.utf8)
-        guard utf8.count >= 22, let date = PostgresDate(postgresText: String(text.prefix(10))) else {
+        guard utf8.count >= 22, let date = PostgresDate(isoUTF8: utf8[0..<10]) else {
             return nil
         }
         func number(_ range: Range<Int>) -> Int? {

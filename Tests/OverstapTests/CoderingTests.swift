@@ -1,3 +1,4 @@
+import CivilDate
 import Foundation
 @testable import Overstap
 import Testing
@@ -86,6 +87,29 @@ import Testing
         // 23:30 UTC on 30 September is already 1 October in Amsterdam (UTC+2 in summer time).
         let late = Date(timeIntervalSince1970: Double(Datum("2026-09-30")!.dagnummer) * 86_400 + 23.5 * 3600)
         #expect(Datum.vandaag(nu: late) == Datum("2026-10-01"))
+    }
+
+    @Test func todayAgreesWithTheCalendarInAmsterdamEveryQuarterHourAcrossBothSummerTimeSwitches() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .amsterdam
+        // From before the spring switch (29 March) to after the autumn switch (25 October) of 2026,
+        // and the same around the switches of 1996, when the autumn one moved to October.
+        for (van, tot) in [("2026-03-27", "2026-03-31"), ("2026-10-23", "2026-10-27"), ("1996-09-27", "1996-10-29")] {
+            var moment = Datum(van)!.tijdstip
+            while moment < Datum(tot)!.tijdstip {
+                let delen = calendar.dateComponents([.year, .month, .day], from: moment)
+                #expect(Datum.vandaag(nu: moment) == Datum(delen.year ?? 0, delen.month ?? 0, delen.day ?? 0), "\(moment)")
+                moment += 900
+            }
+        }
+    }
+
+    @Test func isoDatesAreFourTwoTwoDigitsOfADayThatExists() {
+        #expect(CivilDate(iso: "2026-02-28")?.description == "2026-02-28")
+        #expect(CivilDate(isoUTF8: Array("2024-02-29".utf8))?.day == 29)
+        for fout in ["2026-02-29", "2026-2-28", "2026-02-28 ", "+026-02-28", "2026-02-2x", "2026/02/28", "20260-02-28", "", "2026-02", "٢٠٢٦-٠٢-٢٨"] {
+            #expect(CivilDate(iso: fout) == nil, "\(fout)")
+        }
     }
 
     @Test func regionsOverrideOnlyWhatTheyName() throws {

@@ -48,11 +48,11 @@ public struct Datum: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func < (lhs: Datum, rhs: Datum) -> Bool { lhs.dagnummer < rhs.dagnummer }
 
     /// Today in the Netherlands (Europe/Amsterdam), whatever the server's zone.
+    /// The wall clock there is UTC plus the zone's offset at that instant (1 or 2 hours, by the
+    /// zone database's rules for summer time).
     public static func vandaag(nu: Date = Date()) -> Datum {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .amsterdam
-        let parts = calendar.dateComponents([.year, .month, .day], from: nu)
-        return Datum(parts.year!, parts.month!, parts.day!)!
+        let lokaal = nu.timeIntervalSince1970 + Double(TimeZone.amsterdam.secondsFromGMT(for: nu))
+        return Datum(dagnummer: Int((lokaal / 86_400).rounded(.down)))
     }
 
     /// Midnight UTC of this day: how the log stores a domain date.
