@@ -52,6 +52,28 @@ struct DemoDatabase {
 
 @Suite struct DemoRegioTests {
     @Test(.timeLimit(.minutes(3)))
+    func aListReusesDecodedSnapshotsAndShowsTheNewStateAfterAWrite() async throws {
+        let demo = try await DemoDatabase.make(leerlingen: 60)
+        let overzichten = demo.overzichten  // one value, one cache, as a service holds it
+        let (regio, peildatum) = (DemoRegio().regio, Datum("2026-11-20")!)
+        let koud = try await overzichten.trajecten(regio: regio, op: peildatum)
+        #expect(koud.count >= 50)
+        #expect(try await overzichten.trajecten(regio: regio, op: peildatum) == koud)
+
+        let open = try #require(koud.first { $0.afgeslotenOp == nil && $0.laatsteContact != peildatum })
+        try await demo.trajecten.registreer([(.contactmoment(.init(vorm: .app)), peildatum)], in: open.id, door: "coach-01",
+                                            vandaag: peildatum)
+        try await demo.runner.catchUp()
+        let warm = try await overzichten.trajecten(regio: regio, op: peildatum)
+        #expect(warm.first { $0.id == open.id }?.laatsteContact == peildatum)
+        #expect(warm == (try await demo.overzichten.trajecten(regio: regio, op: peildatum)))  // a cold cache agrees
+        #expect(warm.filter { $0.id != open.id } == koud.filter { $0.id != open.id })
+        // An earlier peildatum still folds what the snapshot cannot give.
+        #expect(try await overzichten.trajecten(regio: regio, op: Datum("2026-03-01")!)
+                == (try await demo.overzichten.trajecten(regio: regio, op: Datum("2026-03-01")!)))
+    }
+
+    @Test(.timeLimit(.minutes(3)))
     func aForgottenOpenCaseIsFlaggedLikeAnyOther() async throws {
         let demo = try await DemoDatabase.make(leerlingen: 60)
         let verwacht = try await demo.verwacht(soort: .startOnbevestigd, vervaldag: "2026-09-14")

@@ -37,10 +37,10 @@ public struct NoShowControle: Sendable {
             try await Overzichten.standen(
                 try await connection.query(
                     """
-                    SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten
+                    SELECT \(unsafeRaw: StandRij.kopKolommen) FROM trajecten
                     WHERE verwachte_startdatum <= \(peildatum) AND (gestart_op IS NULL OR gestart_op > verwachte_startdatum)
                     """),
-                tot: nil, on: connection)
+                tot: nil, cache: StandCache(), on: connection)
         }
         let kandidaten = herleid.trajecten
         var meldingen: [NoShowMelding] = []

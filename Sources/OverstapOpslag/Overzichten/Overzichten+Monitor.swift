@@ -36,11 +36,11 @@ extension Overzichten {
             try await Self.standen(
                 try await connection.query(
                     """
-                    SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten
+                    SELECT \(unsafeRaw: StandRij.kopKolommen) FROM trajecten
                     WHERE (\(regio)::text IS NULL OR regio = \(regio)) AND aangemeld_op <= \(peildatum)
                       AND verwachte_startdatum BETWEEN \(schooljaar.eersteDag) AND \(schooljaar.laatsteDag)
                     """),
-                tot: peildatum, bekendOp: bekendOp, on: connection
+                tot: peildatum, bekendOp: bekendOp, cache: cache, on: connection
             ).trajecten
         }
     }
@@ -55,8 +55,8 @@ extension Overzichten {
         let trajecten = try await pool.withTransaction(.repeatableRead) { connection in
             try await Self.standen(
                 try await connection.query(
-                    "SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE aangemeld_op <= \(peildatum.plus(weken: -weken))"),
-                tot: peildatum, on: connection
+                    "SELECT \(unsafeRaw: StandRij.kopKolommen) FROM trajecten WHERE aangemeld_op <= \(peildatum.plus(weken: -weken))"),
+                tot: peildatum, cache: cache, on: connection
             ).trajecten
         }
         return trajecten.compactMap { traject in

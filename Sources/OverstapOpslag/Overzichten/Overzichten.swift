@@ -88,6 +88,9 @@ public struct Overzichten: Sendable {
     public let pool: PostgresPool
     public let instellingen: RegioInstellingen
 
+    /// The snapshots these lists decoded, by case and version; shared by copies of this value.
+    let cache = StandCache()
+
     public init(pool: PostgresPool, instellingen: RegioInstellingen) {
         self.pool = pool
         self.instellingen = instellingen
@@ -136,8 +139,8 @@ public struct Overzichten: Sendable {
         try await pool.withTransaction(.repeatableRead) { connection in
             try await Self.standen(
                 try await connection.query(
-                    "SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)"),
-                tot: peildatum, bekendOp: bekendOp, on: connection
+                    "SELECT \(unsafeRaw: StandRij.kopKolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)"),
+                tot: peildatum, bekendOp: bekendOp, cache: cache, on: connection
             ).trajecten
         }
     }
@@ -167,24 +170,42 @@ public struct Overzichten: Sendable {
 
     // MARK: Folding
 
-    /// The cases of `rijen` (`StandRij.kolommen` of `trajecten`) as they stood on `peildatum`
-    /// (`nil`: with everything recorded), by id: from the snapshot where it holds then, else folded
+    /// The cases of `rijen` (`StandRij.kopKolommen` of `trajecten`) as they stood on `peildatum`
+    /// (`nil`: with everything recorded), by id: from the snapshot where it holds then (decoded
+    /// once per version, `cache`; the bytes of the others read in one more statement), else folded
     /// from the timeline; with `bekendOp`, always folded from the timeline lines recorded by the
     /// end of that day in Europe/Amsterdam (a case none of whose lines were is absent). Run it in
-    /// the transaction that read `rijen`, so both see the same projection.
+    /// the REPEATABLE READ transaction that read `rijen`, so that every statement sees the same
+    /// projection.
     /// A case whose timeline cannot be read is left out of the result and logged, so that one bad
     /// row never takes a whole list (or the nightly job) down; `onleesbaar` names it.
-    static func standen(_ rijen: PostgresRows, tot peildatum: Datum?, bekendOp: Datum? = nil, on connection: PostgresConnection) async throws
-        -> Herleid
+    static func standen(_ rijen: PostgresRows, tot peildatum: Datum?, bekendOp: Datum? = nil, cache: StandCache,
+                        on connection: PostgresConnection) async throws -> Herleid
     {
         var standen: [Traject] = []
+        var teLaden: [TrajectID] = []
         var teHerleiden: [TrajectID] = []
         for rij in rijen {
-            let stand = try StandRij(rij)
-            if bekendOp == nil, let traject = stand.traject(geldigOp: peildatum) {
+            let kop = try StandRij(rij, metStand: false)
+            if bekendOp != nil || !kop.houdt(op: peildatum) {
+                teHerleiden.append(kop.trajectID)
+            } else if let traject = cache.traject(kop.trajectID, versie: kop.versie) {
                 standen.append(traject)
             } else {
-                teHerleiden.append(stand.trajectID)
+                teLaden.append(kop.trajectID)
+            }
+        }
+        if !teLaden.isEmpty {
+            for rij in try await connection.query(
+                "SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = ANY(\(teLaden)::text[])")
+            {
+                let stand = try StandRij(rij)
+                if let traject = stand.traject(geldigOp: peildatum) {
+                    cache.bewaar(traject, versie: stand.versie)
+                    standen.append(traject)
+                } else {
+                    teHerleiden.append(stand.trajectID)
+                }
             }
         }
         var onleesbaar: [Onleesbaar] = []

@@ -168,10 +168,10 @@ public struct Trajecten: Sendable {
     /// events. Both give the same state (`Traject.herleid`).
     private func geladen(_ trajectID: TrajectID, vanaf: Datum?) async throws -> Geladen {
         if let rij = try await store.pool.query(
-            "SELECT versie, \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = \(trajectID)").first,
-            let basis = try StandRij(rij).traject(geldigOp: nil), vanaf.map({ $0 >= basis.laatsteGebeurtenisOp }) ?? true
+            "SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = \(trajectID)").first.map({ try StandRij($0) }),
+            let basis = rij.traject(geldigOp: nil), vanaf.map({ $0 >= basis.laatsteGebeurtenisOp }) ?? true
         {
-            let versie: Int64 = try rij.decode("versie")
+            let versie = rij.versie
             let nieuwer = try await gebeurtenissen(trajectID, vanaf: versie + 1)
             if nieuwer.allSatisfy({ $0.2 >= basis.laatsteGebeurtenisOp }) {
                 let sinds = nieuwer.map { ($0.1, $0.2) }

@@ -35,7 +35,7 @@ public struct TrajectenProjectie: StreamReplayProjection {
         guard !nieuw.isEmpty else { return }
         var bekend: [TrajectID: Vorige] = [:]
         for rij in try await connection.query(
-            "SELECT regio, versie, \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = ANY(\(nieuw.map(\.id))::text[])")
+            "SELECT regio, \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = ANY(\(nieuw.map(\.id))::text[])")
         {
             let vorige = try Vorige(rij)
             bekend[vorige.stand.trajectID] = vorige
@@ -157,19 +157,17 @@ public struct TrajectenProjectie: StreamReplayProjection {
 /// A case's row in `trajecten` as the projection finds it before a page.
 private struct Vorige {
     var regio: String
-    var versie: Int64
     var stand: StandRij
 
     init(_ rij: PostgresRow) throws {
         regio = try rij.decode("regio")
-        versie = try rij.decode("versie")
         stand = try StandRij(rij)
     }
 
     /// The snapshot to fold new events onto, when they directly follow it and none is dated
     /// before its latest event; `nil` when the case must be folded from its timeline again.
     func vervolgbaar(eersteVersie: Int64, vroegsteDatum: Datum) -> Traject? {
-        versie == eersteVersie - 1 ? stand.traject(geldigOp: vroegsteDatum) : nil
+        stand.versie == eersteVersie - 1 ? stand.traject(geldigOp: vroegsteDatum) : nil
     }
 }
 
