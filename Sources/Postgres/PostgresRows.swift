@@ -4,8 +4,8 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     public let columns: [String]
     /// Rows changed by INSERT/UPDATE/DELETE/COPY, or returned by SELECT.
     public let affectedRows: Int
-    let cells: [String?]
-    let query: String
+    @usableFromInline let cells: [String?]
+    @usableFromInline let query: String
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { columns.isEmpty ? 0 : cells.count / columns.count }
@@ -14,6 +14,7 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         PostgresRow(rows: self, index: position)
     }
 
+    @usableFromInline
     func columnIndex(_ name: String) -> Int? {
         columns.firstIndex(of: name)
     }
@@ -21,11 +22,13 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
 
 /// One row of a result; decode its columns by name.
 public struct PostgresRow: Sendable {
-    let rows: PostgresRows
-    let index: Int
+    @usableFromInline let rows: PostgresRows
+    @usableFromInline let index: Int
 
     /// The column's value as `T`; a NULL, a missing column or unparsable text throws an error that
-    /// names the column and the type (never the value, which may be personal data).
+    /// names the column and the type (never the value, which may be personal data). Inlinable, so
+    /// that each caller's type is known where the text is parsed (no generic lookup per value).
+    @inlinable
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         guard let columnIndex = rows.columnIndex(column) else {
             throw decodingError(column, T.self, "no such column (have: \(rows.columns.joined(separator: ", ")))")
@@ -40,7 +43,8 @@ public struct PostgresRow: Sendable {
         return value
     }
 
-    private func decodingError<T: PostgresDecodable>(_ column: String, _ type: T.Type, _ reason: String)
+    @usableFromInline
+    func decodingError<T: PostgresDecodable>(_ column: String, _ type: T.Type, _ reason: String)
         -> PostgresError
     {
         PostgresError(

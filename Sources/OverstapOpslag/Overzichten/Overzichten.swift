@@ -162,10 +162,15 @@ public struct Overzichten: Sendable {
         let i = instellingen.voor(regio)
         let trajecten = try await trajecten(regio: regio, op: peildatum, bekendOp: bekendOp)
         let last = Dictionary(uniqueKeysWithValues: Self.coachbelasting(trajecten, instellingen: i).map { ($0.coach, $0.actief) })
-        return trajecten.compactMap { traject in
+        let regels = trajecten.compactMap { traject in
             RisicoRegel(trajectID: traject.id, vsoSchool: traject.vsoSchool, coach: traject.coach, fase: traject.fase,
                         redenen: traject.risicoredenen(op: peildatum, instellingen: i, coachLast: traject.coach.flatMap { last[$0] }))
-        }.sorted { ($0.ernstigste, -$0.redenen.count, $0.trajectID) < ($1.ernstigste, -$1.redenen.count, $1.trajectID) }
+        }
+        // Sorting the indexes, not the rows (as in `standen`): moving the rows was a tenth of a list's time.
+        let volgorde = regels.indices.sorted { a, b in
+            (regels[a].ernstigste, -regels[a].redenen.count, regels[a].trajectID) < (regels[b].ernstigste, -regels[b].redenen.count, regels[b].trajectID)
+        }
+        return volgorde.map { regels[$0] }
     }
 
     // MARK: Folding
