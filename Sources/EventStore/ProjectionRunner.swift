@@ -17,10 +17,15 @@ public protocol Projection: Sendable {
     /// Marks `streams` as not current: an event of theirs was set aside, so what the read model
     /// shows of them stops before it. Nothing by default.
     func markNotCurrent(streams: [String], in connection: PostgresConnection) async throws
+    /// Tidies the read model once a rebuild has committed, outside a transaction (a `VACUUM`, so
+    /// that readers need not step over every row the rebuild replaced until autovacuum comes).
+    /// The runner logs a failure and goes on: the rebuild stands. Nothing by default.
+    func tidyAfterRebuild(on connection: PostgresConnection) async throws
 }
 
 extension Projection {
     public func markNotCurrent(streams: [String], in connection: PostgresConnection) async throws {}
+    public func tidyAfterRebuild(on connection: PostgresConnection) async throws {}
 }
 
 /// A projection whose read model a rebuild may fill stream by stream (`EventStore.replayByStream`)
@@ -167,7 +172,9 @@ public struct ProjectionRunner: Sendable {
     public func rebuild() async throws -> Int {
         if let replaying = projection as? any StreamReplayProjection {
             do {
-                return try await rebuildByStream(replaying) + (try await catchUp())
+                let replayed = try await rebuildByStream(replaying)
+                await tidy()
+                return replayed + (try await catchUp())
             } catch where !isTransient(error) {
                 store.logger.warning(
                     "rebuild by stream failed; rebuilding page by page",
@@ -186,7 +193,17 @@ public struct ProjectionRunner: Sendable {
             }
             return total
         }
+        await tidy()
         return replayed + (try await catchUp())
+    }
+
+    /// The projection's `tidyAfterRebuild`; a failure is logged (by kind) and passed over.
+    private func tidy() async {
+        do {
+            try await store.pool.withConnection { try await projection.tidyAfterRebuild(on: $0) }
+        } catch {
+            store.logger.warning("tidying after a rebuild failed", metadata: ["projection": "\(projection.name)", "error": "\(errorKind(error).code)"])
+        }
     }
 
     /// Fills the emptied read model from every stream below the horizon in one transaction: while

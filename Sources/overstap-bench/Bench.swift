@@ -62,7 +62,9 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
 
             let natiePool = try await verse("overstap_bench_natie")
             let trajecten = Trajecten(store: EventStore(pool: natiePool), kluis: Kluis(pool: natiePool, sleutelring: try Self.sleutelring()))
-            let natie = Natie(trajecten: trajecten, instellingen: RegioInstellingen(), regios: regios, perRegio: perRegio, voortgang: voortgang)
+            let instellingen = RegioInstellingen()
+            let natie = Natie(trajecten: trajecten, instellingen: instellingen, regios: regios, perRegio: perRegio, voortgang: voortgang,
+                              overzichten: Overzichten(pool: natiePool, instellingen: instellingen))
             voortgang("loading \(regios) regions × \(perRegio) cases through the append path")
             let (laadtijd, ids) = try await Meting.tijd { try await natie.laad() }
             let aantal = try await trajecten.store.count()

@@ -16,7 +16,8 @@ struct Natie {
     let voortgang: @Sendable (String) -> Void
 
     var pool: PostgresPool { trajecten.store.pool }
-    var overzichten: Overzichten { Overzichten(pool: pool, instellingen: instellingen) }
+    /// One for the whole bench, as the service holds one: lists reuse the snapshots it decoded.
+    let overzichten: Overzichten
     static let peildatum = Datum(2026, 11, 20)!
 
     static func regio(_ nummer: Int) -> String { String(format: "Regio %02d", nummer + 1) }
@@ -85,7 +86,7 @@ struct Natie {
         let steekproef = (0..<300).map { _ in ids.randomElement(using: &random)! }
         let regio = Self.regio(0)
         // Each run: every sample once, ours then raw; percentiles per run, then median and worst of the runs.
-        var runs: [[[Double]]] = []  // per run: tijdlijn, raw tijdlijn, risicolijst, coachbelasting, raw region
+        var runs: [[[Double]]] = []  // per run: tijdlijn, raw tijdlijn, risicolijst, coachbelasting, raw region, cold risicolijst
         for _ in 0..<Meting.runs {
             runs.append([
                 try await Meting.latenties(steekproef.count) { i in _ = try await overzichten.tijdlijn(steekproef[i]) },
@@ -93,6 +94,9 @@ struct Natie {
                 try await Meting.latenties(30) { _ in _ = try await overzichten.risicolijst(regio: regio, op: Self.peildatum) },
                 try await Meting.latenties(30) { _ in _ = try await overzichten.coachbelasting(regio: regio, op: Self.peildatum) },
                 try await Meting.latenties(30) { _ in _ = try await pool.query(Self.ruweRegio(regio)) },
+                try await Meting.latenties(30) { _ in
+                    _ = try await Overzichten(pool: pool, instellingen: instellingen).risicolijst(regio: regio, op: Self.peildatum)
+                },
             ])
         }
         var figuren: [Figuur] = []
@@ -100,6 +104,7 @@ struct Natie {
             ("tijdlijn", "one student's timeline (raw: the same rows by primary key)", 0, 1),
             ("risicolijst", "a region's risicolijst from the cases' snapshots (raw: fetching those rows)", 2, 4),
             ("coachbelasting", "a region's coach loads from the cases' snapshots (raw: fetching those rows)", 3, 4),
+            ("risicolijst_koud", "a region's risicolijst with no snapshot decoded before (raw: fetching those rows)", 5, 4),
         ] {
             for p in [50.0, 99.0] {
                 figuren.append(Figuur("e_\(naam)_p\(Int(p))", "\(omschrijving), p\(Int(p))", eenheid: "ms",

@@ -157,7 +157,8 @@ import Proces
         let figuren = try #require(document["figuren"] as? [String: [String: Any]])
         var verwacht: Set<String> = ["a_append_1", "a_append_8", "a_append_32", "b_batch_append", "c_copy_import", "laden",
                                      "projectie_bijwerken", "d_rebuild", "e_tijdlijn_p50", "e_tijdlijn_p99", "e_risicolijst_p50",
-                                     "e_risicolijst_p99", "e_coachbelasting_p50", "e_coachbelasting_p99", "f_nightly"]
+                                     "e_risicolijst_p99", "e_coachbelasting_p50", "e_coachbelasting_p99", "e_risicolijst_koud_p50",
+                                     "e_risicolijst_koud_p99", "f_nightly"]
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") {
             verwacht.formUnion(["g_tijdlijn_rps", "g_tijdlijn_p99", "g_risicolijst_rps", "g_risicolijst_p99",
                                 "h_gereed_p99", "h_schrijven_p99"])
