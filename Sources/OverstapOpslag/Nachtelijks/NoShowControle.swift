@@ -34,13 +34,13 @@ public struct NoShowControle: Sendable {
         try await trajecten.projectie(instellingen).catchUp()
         // Started on or before the expected start: can never be flagged.
         let herleid = try await store.pool.withTransaction(.repeatableRead) { connection in
-            try await Overzichten.standen(
+            try await Overzichten.standen(tot: nil, cache: StandCache(), on: connection) { kolommen in
                 try await connection.query(
                     """
-                    SELECT \(unsafeRaw: StandRij.kopKolommen) FROM trajecten
+                    SELECT \(unsafeRaw: kolommen) FROM trajecten
                     WHERE verwachte_startdatum <= \(peildatum) AND (gestart_op IS NULL OR gestart_op > verwachte_startdatum)
-                    """),
-                tot: nil, cache: StandCache(), on: connection)
+                    """)
+            }
         }
         let kandidaten = herleid.trajecten
         var meldingen: [NoShowMelding] = []

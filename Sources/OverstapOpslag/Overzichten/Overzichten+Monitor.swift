@@ -33,15 +33,14 @@ extension Overzichten {
     /// `peildatum`, folded up to that day (as known on `bekendOp`).
     func cohort(regio: String?, schooljaar: Schooljaar, op peildatum: Datum, bekendOp: Datum?) async throws -> [Traject] {
         try await pool.withTransaction(.repeatableRead) { connection in
-            try await Self.standen(
+            try await Self.standen(tot: peildatum, bekendOp: bekendOp, cache: cache, on: connection) { kolommen in
                 try await connection.query(
                     """
-                    SELECT \(unsafeRaw: StandRij.kopKolommen) FROM trajecten
+                    SELECT \(unsafeRaw: kolommen) FROM trajecten
                     WHERE (\(regio)::text IS NULL OR regio = \(regio)) AND aangemeld_op <= \(peildatum)
                       AND verwachte_startdatum BETWEEN \(schooljaar.eersteDag) AND \(schooljaar.laatsteDag)
-                    """),
-                tot: peildatum, bekendOp: bekendOp, cache: cache, on: connection
-            ).trajecten
+                    """)
+            }.trajecten
         }
     }
 
@@ -53,11 +52,10 @@ extension Overzichten {
         // Only a case registered that many weeks before can be overdue (its start or closing came after).
         let weken = ([instellingen.standaard] + instellingen.perRegio.values).map(\.nametingVerlopenNaWeken).min() ?? 0
         let trajecten = try await pool.withTransaction(.repeatableRead) { connection in
-            try await Self.standen(
+            try await Self.standen(tot: peildatum, cache: cache, on: connection) { kolommen in
                 try await connection.query(
-                    "SELECT \(unsafeRaw: StandRij.kopKolommen) FROM trajecten WHERE aangemeld_op <= \(peildatum.plus(weken: -weken))"),
-                tot: peildatum, cache: cache, on: connection
-            ).trajecten
+                    "SELECT \(unsafeRaw: kolommen) FROM trajecten WHERE aangemeld_op <= \(peildatum.plus(weken: -weken))")
+            }.trajecten
         }
         return trajecten.compactMap { traject in
             let i = instellingen.voor(traject.regio)

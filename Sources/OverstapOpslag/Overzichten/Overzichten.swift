@@ -137,11 +137,10 @@ public struct Overzichten: Sendable {
     /// it could be seen that day, whatever was recorded late since (`nil`: everything recorded).
     public func trajecten(regio: String, op peildatum: Datum, bekendOp: Datum? = nil) async throws -> [Traject] {
         try await pool.withTransaction(.repeatableRead) { connection in
-            try await Self.standen(
+            try await Self.standen(tot: peildatum, bekendOp: bekendOp, cache: cache, on: connection) { kolommen in
                 try await connection.query(
-                    "SELECT \(unsafeRaw: StandRij.kopKolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)"),
-                tot: peildatum, bekendOp: bekendOp, cache: cache, on: connection
-            ).trajecten
+                    "SELECT \(unsafeRaw: kolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum)")
+            }.trajecten
         }
     }
 
@@ -175,22 +174,25 @@ public struct Overzichten: Sendable {
 
     // MARK: Folding
 
-    /// The cases of `rijen` (`StandRij.kopKolommen` of `trajecten`) as they stood on `peildatum`
-    /// (`nil`: with everything recorded), by id: from the snapshot where it holds then (decoded
-    /// once per version, `cache`; the bytes of the others read in one more statement), else folded
-    /// from the timeline; with `bekendOp`, always folded from the timeline lines recorded by the
-    /// end of that day in Europe/Amsterdam (a case none of whose lines were is absent). Run it in
-    /// the REPEATABLE READ transaction that read `rijen`, so that every statement sees the same
-    /// projection.
+    /// The cases that `lees` selects from `trajecten` (given the columns to select, it runs the
+    /// caller's query) as they stood on `peildatum` (`nil`: with everything recorded), by id: from
+    /// the snapshot where it holds then, else folded from the timeline; with `bekendOp`, always
+    /// folded from the timeline lines recorded by the end of that day in Europe/Amsterdam (a case
+    /// none of whose lines were is absent). `lees` runs first for the heads (`StandRij.kopKolommen`);
+    /// a snapshot already in `cache` at that version is not read again; the others' bytes are read
+    /// by id when they are few, or by `lees` again when they are many (a quarter or more: an array
+    /// of hundreds of ids costs the server more than the caller's own query). Run it in a
+    /// REPEATABLE READ transaction, so that every statement sees the same projection.
     /// A case whose timeline cannot be read is left out of the result and logged, so that one bad
     /// row never takes a whole list (or the nightly job) down; `onleesbaar` names it.
-    static func standen(_ rijen: PostgresRows, tot peildatum: Datum?, bekendOp: Datum? = nil, cache: StandCache,
-                        on connection: PostgresConnection) async throws -> Herleid
+    static func standen(tot peildatum: Datum?, bekendOp: Datum? = nil, cache: StandCache, on connection: PostgresConnection,
+                        lees: (_ kolommen: String) async throws -> PostgresRows) async throws -> Herleid
     {
         var standen: [Traject] = []
         var teLaden: [TrajectID] = []
         var teHerleiden: [TrajectID] = []
-        for rij in rijen {
+        let koppen = try await lees(StandRij.kopKolommen)
+        for rij in koppen {
             let kop = try StandRij(rij, metStand: false)
             if bekendOp != nil || !kop.houdt(op: peildatum) {
                 teHerleiden.append(kop.trajectID)
@@ -201,10 +203,13 @@ public struct Overzichten: Sendable {
             }
         }
         if !teLaden.isEmpty {
-            for rij in try await connection.query(
-                "SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = ANY(\(teLaden)::text[])")
+            let veel = teLaden.count * 4 >= koppen.count
+            let gezocht = veel ? Set(teLaden) : []
+            for rij in try await (veel ? lees(StandRij.kolommen) : connection.query(
+                "SELECT \(unsafeRaw: StandRij.kolommen) FROM trajecten WHERE traject_id = ANY(\(teLaden)::text[])"))
             {
                 let stand = try StandRij(rij)
+                if veel, !gezocht.contains(stand.trajectID) { continue }
                 if let traject = stand.traject(geldigOp: peildatum) {
                     cache.bewaar(traject, versie: stand.versie)
                     standen.append(traject)
