@@ -8,11 +8,18 @@ extension EventStore {
     /// opened with the pool's configuration, so that a caller holding one of the pool's connections
     /// (a rebuild's transaction) never waits for a second. Returns how many events were read and
     /// the last of them in global order (`nil` when none): everything up to it was read, so a
-    /// projection filled from them continues after it. Throws what PostgreSQL or `body` throws.
+    /// projection filled from them continues after it. Throws `ReplayConnectionFailed` when its
+    /// connection cannot be opened (`max_connections`, a role's connection limit), else what
+    /// PostgreSQL or `body` throws.
     public func replayByStream(batchSize: Int, _ body: ([RecordedEvent]) async throws -> Void) async throws
         -> (count: Int, last: GlobalPosition?)
     {
-        let connection = try await PostgresConnection.connect(pool.configuration)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(pool.configuration)
+        } catch {
+            throw ReplayConnectionFailed(cause: error)
+        }
         do {
             let read = try await connection.withTransaction { try await Self.replay(on: $0, batchSize: max(batchSize, 1), body) }
             await connection.close()
@@ -64,6 +71,13 @@ extension EventStore {
         }
         return (count, last)
     }
+}
+
+/// `replayByStream` could not open its connection: the caller may read another way (a rebuild
+/// goes page by page on its own connection).
+public struct ReplayConnectionFailed: Error {
+    /// What `connect` threw.
+    public let cause: any Error
 }
 
 /// The later of two optional positions.

@@ -166,19 +166,24 @@ public struct ProjectionRunner: Sendable {
     /// Empties the read model and replays the log from position 0 in one transaction, so readers
     /// see the old model until the new one is complete; then catches up. Returns events applied.
     /// A `StreamReplayProjection` is filled stream by stream, reading the log on a connection of
-    /// its own; when a batch cannot be applied that is rolled back and the rebuild goes page by
-    /// page, setting the event at fault aside. Throws what PostgreSQL throws.
+    /// its own; when a batch cannot be applied, or that connection cannot be opened, that is rolled
+    /// back and the rebuild goes page by page, setting an event at fault aside. Throws what
+    /// PostgreSQL throws.
     @discardableResult
     public func rebuild() async throws -> Int {
         if let replaying = projection as? any StreamReplayProjection {
+            let replayed: Int?
             do {
-                let replayed = try await rebuildByStream(replaying)
-                await tidy()
-                return replayed + (try await catchUp())
-            } catch where !isTransient(error) {
+                replayed = try await rebuildByStream(replaying)
+            } catch where !isTransient(error) || error is ReplayConnectionFailed {
                 store.logger.warning(
                     "rebuild by stream failed; rebuilding page by page",
                     metadata: ["projection": "\(projection.name)", "error": "\(errorKind(error).code)"])
+                replayed = nil
+            }
+            if let replayed {
+                await tidy()
+                return replayed + (try await catchUp())
             }
         }
         let replayed = try await store.pool.withTransaction { connection in
@@ -209,7 +214,7 @@ public struct ProjectionRunner: Sendable {
     /// Fills the emptied read model from every stream below the horizon in one transaction: while
     /// one batch is written, the next is worked out and the one after read. The checkpoint becomes
     /// the last event read, in global order. Returns the events replayed.
-    private func rebuildByStream<P: StreamReplayProjection>(_ projection: P) async throws -> Int {
+    func rebuildByStream<P: StreamReplayProjection>(_ projection: P) async throws -> Int {
         try await store.pool.withTransaction { connection in
             try await lock(connection)
             try await projection.reset(in: connection)

@@ -45,20 +45,30 @@ public struct CopyRows: Sendable {
         valuesInRow = 0
         count += 1
     }
+
+    /// Hands over the bytes encoded so far and starts empty again (the row count goes on).
+    mutating func takeBytes() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
+    }
 }
 
 extension PostgresConnection {
     /// Bulk-loads rows with `COPY … FROM STDIN` (text format). Each row holds the columns'
     /// text values in the order the statement names them; `nil` is NULL. Returns the rows loaded.
     /// The caller vouches that `copyStatement` holds no untrusted input.
+    /// Rows are encoded and sent 64 KiB at a time, so a large load is never held twice in memory.
     @discardableResult
     public func copyIn(unsafeSQL copyStatement: String, rows: [[String?]]) async throws -> Int {
-        var encoded = CopyRows()
-        for row in rows {
-            for value in row { encoded.append(value) }
-            encoded.endRow()
+        try await copyIn(unsafeSQL: copyStatement) { send in
+            var encoded = CopyRows()
+            for row in rows {
+                for value in row { encoded.append(value) }
+                encoded.endRow()
+                if encoded.bytes.count >= Self.copyChunk { try send(encoded.takeBytes()) }
+            }
+            try send(encoded.takeBytes())
         }
-        return try await copyIn(unsafeSQL: copyStatement, encoded)
     }
 
     /// Bulk-loads `rows` with `COPY … FROM STDIN` (text format); returns the rows loaded. Throws
@@ -66,6 +76,17 @@ extension PostgresConnection {
     /// The caller vouches that `copyStatement` holds no untrusted input.
     @discardableResult
     public func copyIn(unsafeSQL copyStatement: String, _ rows: CopyRows) async throws -> Int {
+        try await copyIn(unsafeSQL: copyStatement) { send in try send(rows.bytes) }
+    }
+
+    /// How much COPY data goes to libpq at once.
+    static let copyChunk = 1 << 16
+
+    /// Starts `copyStatement`, lets `produce` hand over the data (any number of pieces, each sent
+    /// in chunks of `copyChunk`), ends it and returns the rows loaded.
+    private func copyIn(unsafeSQL copyStatement: String, produce: @escaping @Sendable (_ send: ([UInt8]) throws -> Void) throws -> Void)
+        async throws -> Int
+    {
         try Task.checkCancellation()
         return try await cancellable { connection in
             guard let start = PQexec(connection, copyStatement) else {
@@ -80,16 +101,17 @@ extension PostgresConnection {
                     code: .copyFailed, message: "statement is not a COPY … FROM STDIN", query: copyStatement)
             }
             PQclear(start)
-            let chunk = 1 << 16
-            try rows.bytes.withUnsafeBufferPointer { bytes in
-                try bytes.withMemoryRebound(to: CChar.self) { bytes in
-                    var offset = 0
-                    while offset < bytes.count {
-                        let size = min(chunk, bytes.count - offset)
-                        guard PQputCopyData(connection, bytes.baseAddress.map { $0 + offset }, Int32(size)) == 1 else {
-                            throw Self.connectionError(connection, query: copyStatement)
+            try produce { data in
+                try data.withUnsafeBufferPointer { bytes in
+                    try bytes.withMemoryRebound(to: CChar.self) { bytes in
+                        var offset = 0
+                        while offset < bytes.count {
+                            let size = min(Self.copyChunk, bytes.count - offset)
+                            guard PQputCopyData(connection, bytes.baseAddress.map { $0 + offset }, Int32(size)) == 1 else {
+                                throw Self.connectionError(connection, query: copyStatement)
+                            }
+                            offset += size
                         }
-                        offset += size
                     }
                 }
             }

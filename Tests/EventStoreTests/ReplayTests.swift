@@ -11,10 +11,15 @@ struct ReplayedSummary: StreamReplayProjection {
     var inner = StreamSummary()
     /// Events of this type cannot be replayed (the rebuild then goes page by page).
     var unreplayableType: String?
+    /// Applying page by page fails: shows that a rebuild went stream by stream.
+    var refusesPages = false
     struct Unreplayable: Error {}
 
     func reset(in connection: PostgresConnection) async throws { try await inner.reset(in: connection) }
-    func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws { try await inner.apply(events, in: connection) }
+    func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws {
+        if refusesPages { throw Unreplayable() }
+        try await inner.apply(events, in: connection)
+    }
     func forget(stream: String, in connection: PostgresConnection) async throws { try await inner.forget(stream: stream, in: connection) }
 
     func replay(_ events: [RecordedEvent]) throws -> [(stream: String, events: Int, types: String)] {
@@ -66,6 +71,13 @@ struct ReplayedSummary: StreamReplayProjection {
         #expect(read.last == newest && newest != nil)
     }
 
+    @Test func aReplayWhoseConnectionCannotBeOpenedSaysSoApart() async throws {
+        let db = try await TestDatabase.make()
+        let elsewhere = EventStore(pool: PostgresPool(db.configuration.with(database: "overstap_bestaat_niet"), maximumConnections: 1))
+        await #expect(throws: ReplayConnectionFailed.self) { _ = try await elsewhere.replayByStream(batchSize: 10) { _ in } }
+        await elsewhere.pool.close()
+    }
+
     @Test func anEventOfAWriterStillInFlightIsNotReadAndTheRebuildCatchesItUpAfter() async throws {
         let db = try await TestDatabase.make(maximumConnections: 4)
         try await StreamSummary.createTable(db.pool)
@@ -101,11 +113,14 @@ struct ReplayedSummary: StreamReplayProjection {
         try await following.catchUp()
         let incremental = try await StreamSummary.snapshot(db.pool)
 
-        let replaying = ProjectionRunner(store: db.store, projection: ReplayedSummary(), pageSize: 25)
+        // A projection that cannot apply pages: had the rebuild gone page by page, every stream would
+        // be in quarantine and the summary empty.
+        let replaying = ProjectionRunner(store: db.store, projection: ReplayedSummary(refusesPages: true), pageSize: 25)
         try await db.pool.query("UPDATE stream_summary SET events = 0")  // so that a rebuild that did nothing shows
         #expect(try await replaying.rebuild() == (try await db.store.count()))
         #expect(try await StreamSummary.snapshot(db.pool) == incremental)
         #expect(try await replaying.checkpoint() == (try await following.checkpoint()))
+        #expect(try await replaying.quarantineCount() == 0)
 
         // A batch that cannot be replayed leaves nothing half-done: the page path builds the same.
         let fallingBack = ProjectionRunner(store: db.store, projection: ReplayedSummary(unreplayableType: "t5"), pageSize: 25)

@@ -48,8 +48,8 @@ public struct Datum: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func < (lhs: Datum, rhs: Datum) -> Bool { lhs.dagnummer < rhs.dagnummer }
 
     /// Today in the Netherlands (Europe/Amsterdam), whatever the server's zone.
-    /// The wall clock there is UTC plus the zone's offset at that instant (1 or 2 hours, by the
-    /// zone database's rules for summer time).
+    /// The wall clock there is UTC plus the zone's offset at that instant (by the zone database:
+    /// one hour in winter, two in summer time).
     public static func vandaag(nu: Date = Date()) -> Datum {
         let lokaal = nu.timeIntervalSince1970 + Double(TimeZone.amsterdam.secondsFromGMT(for: nu))
         return Datum(dagnummer: Int((lokaal / 86_400).rounded(.down)))

@@ -211,7 +211,7 @@ public struct Overzichten: Sendable {
                 let stand = try StandRij(rij)
                 if veel, !gezocht.contains(stand.trajectID) { continue }
                 if let traject = stand.traject(geldigOp: peildatum) {
-                    cache.bewaar(traject, versie: stand.versie)
+                    cache.bewaar(traject, van: stand.trajectID, versie: stand.versie)
                     standen.append(traject)
                 } else {
                     teHerleiden.append(stand.trajectID)

@@ -57,7 +57,10 @@ struct StandRij {
 /// the snapshots was a quarter of a list's time). A version covers exactly one state (a rebuild
 /// writes the same state under the same version), so an entry never goes stale; a case the
 /// projection moves on is simply looked up under its new version. At most `maximum` entries; past
-/// that it starts empty again. Holds no personal data (snapshots have none).
+/// that it starts empty again. Holds no personal data (snapshots have none). Within one history of
+/// the database: after a restore to an earlier point or a failover to a replica that lagged,
+/// versions are written again with other states, so the service must be restarted then
+/// (docs/operations.md).
 final class StandCache: Sendable {
     static let maximum = 65_536
     private let inhoud = Mutex<[TrajectID: (versie: Int64, traject: Traject)]>([:])
@@ -67,11 +70,11 @@ final class StandCache: Sendable {
         inhoud.withLock { inhoud in inhoud[id].flatMap { $0.versie == versie ? $0.traject : nil } }
     }
 
-    /// Keeps `traject` as the state at `versie`.
-    func bewaar(_ traject: Traject, versie: Int64) {
+    /// Keeps `traject` as the state of case `id` at `versie`.
+    func bewaar(_ traject: Traject, van id: TrajectID, versie: Int64) {
         inhoud.withLock { inhoud in
-            if inhoud.count >= Self.maximum, inhoud[traject.id] == nil { inhoud.removeAll(keepingCapacity: true) }
-            inhoud[traject.id] = (versie, traject)
+            if inhoud.count >= Self.maximum, inhoud[id] == nil { inhoud.removeAll(keepingCapacity: true) }
+            inhoud[id] = (versie, traject)
         }
     }
 }

@@ -88,7 +88,7 @@ public struct TrajectenProjectie: StreamReplayProjection {
 
     /// Folds whole cases (each from its first event) as `apply` would fold them onto an empty read
     /// model. Throws `GebeurtenisFout` for an event that does not decode and
-    /// `TrajectFout.onbekendTraject` for a case that does not start with its aanmelding; the
+    /// `TrajectFout.onbekendTraject` for a case without version 1 or without an aanmelding; the
     /// rebuild then goes page by page and sets the event aside.
     public func replay(_ events: [RecordedEvent]) throws -> Herbouwd {
         var herbouwd = Herbouwd()
