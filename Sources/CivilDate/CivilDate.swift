@@ -39,18 +39,21 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses `YYYY-MM-DD` from its UTF-8 bytes, as `init(iso:)` does. Byte by byte: dates are
     /// read for every row of every list, and splitting the text cost more than the rest.
     public init?(isoUTF8 utf8: some Sequence<UInt8>) {
-        var bytes = utf8.makeIterator()
-        func digits(_ count: Int) -> Int? {
-            var value = 0
-            for _ in 0..<count {
-                guard let byte = bytes.next(), (48...57).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - 48)
+        var (year, month, day, index) = (0, 0, 0, 0)
+        for byte in utf8 {
+            switch index {
+            case 4, 7:
+                guard byte == UInt8(ascii: "-") else { return nil }
+            case 0...9:
+                guard (48...57).contains(byte) else { return nil }
+                let digit = Int(byte - 48)
+                if index < 4 { year = year * 10 + digit } else if index < 7 { month = month * 10 + digit } else { day = day * 10 + digit }
+            default:
+                return nil
             }
-            return value
+            index += 1
         }
-        guard let year = digits(4), bytes.next() == UInt8(ascii: "-"), let month = digits(2),
-            bytes.next() == UInt8(ascii: "-"), let day = digits(2), bytes.next() == nil
-        else { return nil }
+        guard index == 10 else { return nil }
         self.init(year: year, month: month, day: day)
     }
 }

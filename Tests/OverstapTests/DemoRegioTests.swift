@@ -132,6 +132,11 @@ struct DemoDatabase {
         let lijst = try await demo.overzichten.risicolijst(regio: "Utrecht", op: Datum("2026-10-02")!)
         let noShows = Set(lijst.filter { $0.redenen.first == .noShow }.map(\.trajectID))
         #expect(verwachtOktober.isSubset(of: noShows))
+        // In its order: most severe first, then more reasons, then by id (ties are many here).
+        #expect(lijst.map(\.trajectID) == lijst.sorted {
+            ($0.ernstigste, -$0.redenen.count, $0.trajectID) < ($1.ernstigste, -$1.redenen.count, $1.trajectID)
+        }.map(\.trajectID))
+        #expect(Set(lijst.map { "\($0.ernstigste) \($0.redenen.count)" }).count < lijst.count / 2)
     }
 
     @Test(.timeLimit(.minutes(3)))
