@@ -48,6 +48,11 @@ extension EventStore {
         }
         var count = 0
         var last: GlobalPosition?
+        func hand(_ batch: [RecordedEvent]) async throws {
+            count += batch.count
+            last = max(last, batch.lazy.map(\.globalPosition).max())
+            try await body(batch)
+        }
         var carried: [RecordedEvent] = []
         var fetched = try await next()
         while !fetched.isEmpty {
@@ -57,18 +62,10 @@ extension EventStore {
             let cut = batch.last.flatMap { tail in batch.lastIndex { $0.streamID != tail.streamID }.map { $0 + 1 } } ?? 0
             carried = Array(batch[cut...])
             batch.removeSubrange(cut...)
-            if !batch.isEmpty {
-                count += batch.count
-                last = max(last, batch.lazy.map(\.globalPosition).max())
-                try await body(batch)
-            }
+            if !batch.isEmpty { try await hand(batch) }
             fetched = try await following
         }
-        if !carried.isEmpty {
-            count += carried.count
-            last = max(last, carried.lazy.map(\.globalPosition).max())
-            try await body(carried)
-        }
+        if !carried.isEmpty { try await hand(carried) }
         return (count, last)
     }
 }

@@ -171,35 +171,43 @@ public struct ProjectionRunner: Sendable {
     /// PostgreSQL throws.
     @discardableResult
     public func rebuild() async throws -> Int {
+        var replayed: Int?
         if let replaying = projection as? any StreamReplayProjection {
-            let replayed: Int?
             do {
                 replayed = try await rebuildByStream(replaying)
             } catch where !isTransient(error) || error is ReplayConnectionFailed {
                 store.logger.warning(
                     "rebuild by stream failed; rebuilding page by page",
                     metadata: ["projection": "\(projection.name)", "error": "\(errorKind(error).code)"])
-                replayed = nil
-            }
-            if let replayed {
-                await tidy()
-                return replayed + (try await catchUp())
             }
         }
-        let replayed = try await store.pool.withTransaction { connection in
-            try await lock(connection)
-            try await projection.reset(in: connection)
-            try await connection.query("DELETE FROM projection_quarantine WHERE projection = \(projection.name)")
+        let total: Int
+        if let replayed { total = replayed } else { total = try await rebuildByPages() }
+        await tidy()
+        // Only up to the horizon the rebuild could see; `catchUp` does the rest.
+        return total + (try await catchUp())
+    }
+
+    /// Empties the read model and applies the log page by page in global order, in one
+    /// transaction; returns the events applied.
+    private func rebuildByPages() async throws -> Int {
+        try await store.pool.withTransaction { connection in
+            try await empty(connection)
             try await saveCheckpoint(.start, on: connection)
-            // Only up to the horizon this transaction can see; `catchUp` below does the rest.
             var total = 0
             while case .applied(let count) = try await applyNextPage(on: connection, locked: true) {
                 total += count
             }
             return total
         }
-        await tidy()
-        return replayed + (try await catchUp())
+    }
+
+    /// The start of either rebuild, in its transaction: takes the runner's lock, empties the read
+    /// model and forgets the events set aside (the rebuild meets them again).
+    private func empty(_ connection: PostgresConnection) async throws {
+        try await lock(connection)
+        try await projection.reset(in: connection)
+        try await connection.query("DELETE FROM projection_quarantine WHERE projection = \(projection.name)")
     }
 
     /// The projection's `tidyAfterRebuild`; a failure is logged (by kind) and passed over.
@@ -216,9 +224,7 @@ public struct ProjectionRunner: Sendable {
     /// the last event read, in global order. Returns the events replayed.
     func rebuildByStream<P: StreamReplayProjection>(_ projection: P) async throws -> Int {
         try await store.pool.withTransaction { connection in
-            try await lock(connection)
-            try await projection.reset(in: connection)
-            try await connection.query("DELETE FROM projection_quarantine WHERE projection = \(projection.name)")
+            try await empty(connection)
             var writing: Task<Void, any Error>?
             do {
                 let read = try await store.replayByStream(batchSize: pageSize * 4) { events in
