@@ -38,12 +38,15 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
     var json = false
     @Flag(help: "Keep the bench databases.")
     var behoud = false
+    @Option(help: "Only these figures, by letter (a, b, c each alone; any of d–h runs the nation and all of d–h), e.g. a or a,c.")
+    var alleen: String?
 
     /// Events per case in the demo mix.
     static let perTraject = 17.5
 
     func run() async throws {
         let (regios, perRegio) = try omvang()
+        let letters = try gekozen()
         let voortgang: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
         let migrator = try Migrator(directory: Migrator.defaultDirectory())
         try await Database.with { database in
@@ -55,10 +58,19 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
                 return pool
             }
             let duur = Duration.seconds(duur)
-            voortgang("writing figures (a–c), \(self.duur) s per measurement")
-            let schrijfPool = try await verse("overstap_bench_schrijven")
-            var figuren = try await Schrijven(store: EventStore(pool: schrijfPool), duur: duur, voortgang: voortgang).figuren()
-            await schrijfPool.close()
+            var figuren: [Figuur] = []
+            if !letters.isDisjoint(with: "abc") {
+                voortgang("writing figures (\(letters.intersection("abc").sorted().map(String.init).joined(separator: ", "))), "
+                          + "\(self.duur) s per measurement")
+                let schrijfPool = try await verse("overstap_bench_schrijven")
+                figuren = try await Schrijven(store: EventStore(pool: schrijfPool), duur: duur, voortgang: voortgang).figuren(letters)
+                await schrijfPool.close()
+            }
+            guard !letters.isDisjoint(with: "defgh") else {
+                try await ruimOp(database)
+                print(json ? try Uitslag(schaal: nil, figuren: figuren).json() : Uitslag(schaal: nil, figuren: figuren).tabel(), terminator: "")
+                return
+            }
 
             let natiePool = try await verse("overstap_bench_natie")
             let trajecten = Trajecten(store: EventStore(pool: natiePool), kluis: Kluis(pool: natiePool, sleutelring: try Self.sleutelring()))
@@ -89,14 +101,29 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
             }
             await dienst.sluit()
             await natiePool.close()
-            if !behoud {
-                for naam in ["overstap_bench_schrijven", "overstap_bench_natie"] {
-                    try await database.pool.query("DROP DATABASE IF EXISTS \(identifier: naam) WITH (FORCE)")
-                }
-            }
+            try await ruimOp(database)
             let schaal = Schaal(regios: regios, trajecten: ids.count, gebeurtenissen: aantal, seconden: duur.components.seconds)
             print(json ? try Uitslag(schaal: schaal, figuren: figuren).json() : Uitslag(schaal: schaal, figuren: figuren).tabel(),
                   terminator: "")
+        }
+    }
+
+    /// The figure letters `--alleen` names (all of a–h without it); throws a one-line error for
+    /// anything else.
+    func gekozen() throws -> Set<Character> {
+        guard let alleen else { return Set("abcdefgh") }
+        let letters = alleen.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !letters.isEmpty, letters.allSatisfy({ $0.count == 1 && "abcdefgh".contains($0) }) else {
+            throw CLIFout("--alleen takes figure letters a to h, separated by commas. Hint: --alleen a or --alleen a,b,c")
+        }
+        return Set(letters.joined())
+    }
+
+    /// Drops the bench databases unless `--behoud` asks to keep them.
+    func ruimOp(_ database: Database) async throws {
+        guard !behoud else { return }
+        for naam in ["overstap_bench_schrijven", "overstap_bench_natie"] {
+            try await database.pool.query("DROP DATABASE IF EXISTS \(identifier: naam) WITH (FORCE)")
         }
     }
 
@@ -132,13 +159,14 @@ struct Schaal: Encodable {
 
 /// The result: a table for people, JSON for tools, with the issue's targets.
 struct Uitslag: Encodable {
-    let schaal: Schaal
+    /// The nation's size; `nil` when only writing figures ran (`--alleen a,b,c`).
+    let schaal: Schaal?
     let figuren: [Figuur]
 
     /// Target per figure (issues 9 and 17): a minimum ratio, or a maximum in the figure's own unit,
     /// judged on the worst run (every run must meet it); `nil` when the target speaks of another
     /// scale than the one measured.
-    static let doelen: [String: (String, @Sendable (Figuur, Schaal) -> Bool?)] = [
+    static let doelen: [String: (String, @Sendable (Figuur, Schaal?) -> Bool?)] = [
         "a_append_8": ("ratio ≥ 0.7", { f, _ in (f.verhoudingSlechtst ?? 0) >= 0.7 }),
         "b_batch_append": ("ratio ≥ 0.8", { f, _ in (f.verhoudingSlechtst ?? 0) >= 0.8 }),
         "c_copy_import": ("ratio ≥ 0.8", { f, _ in (f.verhoudingSlechtst ?? 0) >= 0.8 }),
@@ -147,7 +175,7 @@ struct Uitslag: Encodable {
         "e_risicolijst_p99": ("< 50 ms", { f, _ in f.onsSlechtst < 50 }),
         // Judged per 60,000 cases from that size up (a smaller nation is mostly fixed costs).
         "f_nightly": ("< 10 s per 60,000 cases", { f, schaal in
-            schaal.trajecten >= 60_000 ? f.onsSlechtst * 60_000 / Double(schaal.trajecten) < 10 : nil }),
+            schaal.flatMap { $0.trajecten >= 60_000 ? f.onsSlechtst * 60_000 / Double($0.trajecten) < 10 : nil } }),
         "g_risicolijst_rps": ("ratio ≥ 0.5", { f, _ in (f.verhoudingSlechtst ?? 0) >= 0.5 }),
     ]
 
@@ -159,7 +187,8 @@ struct Uitslag: Encodable {
             guard let x else { return "-" }
             return x >= 100 ? String(format: "%.0f", x) : String(format: "%.2f", x)
         }
-        let kop = "Overstap bench: \(schaal.regios) regions, \(schaal.trajecten) cases, \(schaal.gebeurtenissen) events\n\n"
+        let kop = schaal.map { "Overstap bench: \($0.regios) regions, \($0.trajecten) cases, \($0.gebeurtenissen) events\n\n" }
+            ?? "Overstap bench: writing figures only\n\n"
         return kop + Tabel.tekst(["figure", "ours", "worst", "raw", "worst", "ratio", "worst", "unit", "target", ""], figuren.map { f in
             let doel = Self.doelen[f.naam]
             return [f.naam, getal(f.ons), f.runs > 1 ? getal(f.onsSlechtst) : "", getal(f.ruw), f.runs > 1 ? getal(f.ruwSlechtst) : "",
@@ -177,7 +206,7 @@ struct Uitslag: Encodable {
 
     func json() throws -> String {
         struct Document: Encodable {
-            let schaal: Schaal
+            let schaal: Schaal?
             let figuren: [String: Figuur]
             let doelen: [String: Bool]
         }

@@ -31,10 +31,20 @@ struct Schrijven {
         try await pool.query(PostgresQuery(unsafeSQL: PgBench.tabel))
     }
 
-    func figuren() async throws -> [Figuur] {
+    /// The figures among a, b and c that `letters` names, in that order.
+    func figuren(_ letters: Set<Character>) async throws -> [Figuur] {
         try await maakRuweTabel()
+        let run = String(UUID().uuidString.prefix(8))
         var figuren: [Figuur] = []
-        let run = UUID().uuidString.prefix(8)
+        if letters.contains("a") { figuren += try await enkeleEvents(run: run) }
+        if letters.contains("b") { figuren.append(try await batches(run: run)) }
+        if letters.contains("c") { figuren.append(try await importeren(run: run)) }
+        return figuren
+    }
+
+    /// Figure a: one event per append at 1, 8 and 32 writers, against pgbench and our own raw client.
+    func enkeleEvents(run: String) async throws -> [Figuur] {
+        var figuren: [Figuur] = []
         let pgbench = try PgBench(configuratie: pool.configuration)
         for schrijvers in [1, 8, 32] {
             voortgang("a. single-event appends, \(schrijvers) writer(s)")
@@ -66,7 +76,11 @@ struct Schrijven {
                                       + "single-row INSERT into a table like events; ruwKlant: the same INSERT from Swift through libpq)",
                                   eenheid: "events/s", ons: ons, ruw: pg, ruwKlant: klant))
         }
+        return figuren
+    }
 
+    /// Figure b: a case's events as one append, 8 writers, against a multi-row INSERT.
+    func batches(run: String) async throws -> Figuur {
         voortgang("b. a case's events as one batch, 8 writers")
         var beurtB = 0
         let (batch, ruweBatch) = try await Meting.beurtelings(eenheid: "events/s", ons: {
@@ -88,9 +102,12 @@ struct Schrijven {
                 return Self.perTraject
             }.perSeconde
         })
-        figuren.append(Figuur("b_batch_append", "a case's \(Self.perTraject) events as one append, 8 writers", eenheid: "events/s",
-                              ons: batch, ruw: ruweBatch))
+        return Figuur("b_batch_append", "a case's \(Self.perTraject) events as one append, 8 writers", eenheid: "events/s",
+                      ons: batch, ruw: ruweBatch)
+    }
 
+    /// Figure c: imports of 1,000 new streams (17,000 events) through COPY, against a plain COPY.
+    func importeren(run: String) async throws -> Figuur {
         voortgang("c. bulk import through COPY")
         let perImport = 1000  // streams per import: 17,000 events
         var beurtC = 0
@@ -118,8 +135,7 @@ struct Schrijven {
                 }
             }.perSeconde
         })
-        figuren.append(Figuur("c_copy_import", "bulk import of new streams via COPY, invariants checked", eenheid: "events/s",
-                              ons: kopie, ruw: ruweKopie))
-        return figuren
+        return Figuur("c_copy_import", "bulk import of new streams via COPY, invariants checked", eenheid: "events/s",
+                      ons: kopie, ruw: ruweKopie)
     }
 }

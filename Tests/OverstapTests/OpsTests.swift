@@ -172,6 +172,23 @@ import Proces
         // Its databases are gone afterwards.
         #expect(try await db.pool.query("SELECT 1 AS x FROM pg_database WHERE datname LIKE 'overstap_bench_%'").isEmpty)
     }
+
+    @Test(.timeLimit(.minutes(2))) func onlyTheFiguresNamedRunAndABadLetterIsOneLineWithAHint() async throws {
+        let db = try await TestDatabase.make()
+        let omgeving = ["DATABASE_URL": db.url, "OVERSTAP_SQL_DIR": TestDatabase.migrationsDirectory, "LOG_LEVEL": "error"]
+        let (status, uitvoer) = try OpsTests.run([OpsTests.overstap + "-bench", "--alleen", "b", "--duur", "1", "--json"], env: omgeving)
+        #expect(status == 0, "\(uitvoer)")
+        let json = try #require(uitvoer.range(of: "{").map { String(uitvoer[$0.lowerBound...]) })
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect((document["figuren"] as? [String: Any]).map { Set($0.keys) } == ["b_batch_append"])
+        #expect(document["schaal"] == nil, "no nation was loaded")
+        #expect(try await db.pool.query("SELECT 1 AS x FROM pg_database WHERE datname LIKE 'overstap_bench_%'").isEmpty)
+
+        let (fout, melding) = try OpsTests.run([OpsTests.overstap + "-bench", "--alleen", "a,x"], env: omgeving)
+        #expect(fout != 0)
+        #expect(melding.contains("Hint: --alleen a"), "\(melding)")
+        #expect(melding.split(separator: "\n").count == 1, "\(melding)")
+    }
 }
 
 /// `overstap serve` as operators run it: it serves, and SIGTERM stops it cleanly with status 0.
