@@ -20,6 +20,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// How many were ever prepared here: names are never reused.
     private var preparedCount = 0
     private let inFlight = Mutex(false)
+    /// `health` after the last work on `queue` (set there, read by the pool from anywhere).
+    private let lastHealth = Mutex(Health.idle)
     /// What this connection was opened with.
     public let configuration: PostgresConfiguration
 
@@ -93,6 +95,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 PQfinish(handle)
                 isClosed = true
             }
+            lastHealth.withLock { $0 = .broken }
         }
     }
 
@@ -158,12 +161,16 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// Whether the pool may hand this connection out again.
-    func health() async -> Health {
-        (try? await Self.onQueue(queue) { [self] () -> Health in
-            guard !isClosed, PQstatus(handle) == CONNECTION_OK else { return .broken }
-            return PQtransactionStatus(handle) == PQTRANS_IDLE ? .idle : .inTransaction
-        }) ?? .broken
+    /// Whether the pool may hand this connection out again, as the last work on it left it: read
+    /// without a trip to the connection's queue (its owner has no work running when it asks).
+    var health: Health { lastHealth.withLock { $0 } }
+
+    /// Records `health` for the state the handle is in now; runs on `queue`.
+    private func recordHealth() {
+        let health: Health =
+            if isClosed || PQstatus(handle) != CONNECTION_OK { .broken }
+            else { PQtransactionStatus(handle) == PQTRANS_IDLE ? .idle : .inTransaction }
+        lastHealth.withLock { $0 = health }
     }
 
     enum Health { case idle, inTransaction, broken }
@@ -204,6 +211,7 @@ public final class PostgresConnection: @unchecked Sendable {
             guard !isClosed else {
                 throw PostgresError(code: .connectionClosed, message: "connection is closed")
             }
+            defer { recordHealth() }
             return try work(handle)
         }
     }

@@ -109,8 +109,7 @@ public actor PostgresPool {
     }
 
     private nonisolated func release(_ connection: PostgresConnection) async {
-        let health = await connection.health()
-        if await checkIn(connection, health: health) { return }
+        if await checkIn(connection, health: connection.health) { return }
         await connection.close()
     }
 

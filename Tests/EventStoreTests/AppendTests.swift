@@ -101,6 +101,72 @@ import Postgres
         #expect(lost > 0, "the writers never collided; the test did not exercise the race")
     }
 
+    @Test func eightWritersAppendingAnywhereOnOneStreamAllLandWithoutGaps() async throws {
+        let db = try await TestDatabase.make()
+        let appendsPerWriter = 25
+        let results = try await withThrowingTaskGroup(of: [AppendResult].self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    var results: [AppendResult] = []
+                    for attempt in 0..<appendsPerWriter {
+                        let n = writer * 1000 + attempt
+                        results.append(try await db.store.append(to: "s", expected: .any, [event(n: n), event(n: n)]))
+                    }
+                    return results
+                }
+            }
+            return try await group.reduce(into: [AppendResult]()) { $0 += $1 }
+        }
+        #expect(results.map(\.streamVersion).sorted() == Array(stride(from: 2, through: Int64(16 * appendsPerWriter), by: 2)))
+        let stored = try await db.store.readStream("s")
+        #expect(stored.map(\.streamVersion) == Array(1...Int64(16 * appendsPerWriter)))
+        // Each append's two events sit side by side: nobody else's event came between them.
+        for pair in stride(from: 0, to: stored.count, by: 2) {
+            #expect(stored[pair].data == stored[pair + 1].data)
+        }
+    }
+
+    @Test func anAppendThatMeetsAnotherWritersUncommittedVersionStillLandsAfterIt() async throws {
+        let db = try await TestDatabase.make()
+        let waiting = try await db.pool.withTransaction { connection in
+            try await connection.query(
+                """
+                INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, occurred_at)
+                VALUES ('s', 1, gen_random_uuid(), 'eerder', 1, '{}', now())
+                """)
+            // The append cannot see version 1 yet: it tries 1 too, waits on the key, and meets it taken.
+            let append = Task { try await db.store.append(to: "s", expected: .any, [event("later", n: 7)]) }
+            for _ in 0..<500 {
+                let blocked = try await db.pool.query(
+                    "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                if try blocked.first?.decode("n", as: Int.self) == 1 { return append }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            Issue.record("the append never waited on the uncommitted version")
+            return append
+        }
+        let result = try await waiting.value
+        #expect(result.streamVersion == 2)
+        #expect(try await db.store.readStream("s").map(\.type) == ["eerder", "later"])
+    }
+
+    @Test func metadataIsStoredAsItsOwnCodingWritesIt() async throws {
+        let db = try await TestDatabase.make()
+        let full = EventMetadata(actor: "coach \"Ä\" \\ ✓", correlationID: UUID(), causationID: UUID(), contentHash: "sha256:ab")
+        let sparse = EventMetadata(actor: nil)
+        var events = [event("vol"), event("leeg")]
+        events[0].metadata = full
+        events[1].metadata = sparse
+        try await db.store.append(to: "s", expected: .noStream, events)
+        for (version, metadata) in [(1, full), (2, sparse)] {
+            let encoded = String(decoding: try JSONEncoder().encode(metadata), as: UTF8.self)
+            let rows = try await db.pool.query(
+                "SELECT metadata = \(encoded)::jsonb AS gelijk FROM events WHERE stream_id = 's' AND stream_version = \(version)")
+            #expect(try rows.first?.decode("gelijk", as: Bool.self) == true, "version \(version)")
+        }
+        #expect(try await db.store.readStream("s").map(\.metadata) == [full, sparse])
+    }
+
     @Test func aRetryWithTheSameEventIDsReturnsTheOriginalPositionsAndWritesNothing() async throws {
         let db = try await TestDatabase.make()
         try await db.store.append(to: "s", expected: .noStream, [event()])
