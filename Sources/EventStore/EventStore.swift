@@ -26,18 +26,17 @@ public struct EventStore: Sendable {
     /// A retry whose event ids are already stored (same stream, types and order) writes nothing and
     /// returns the original result. Throws `EventStoreError.wrongExpectedVersion` when another writer
     /// got there first, and `.eventIDsReused` when the ids belong to other events.
-    ///
-    /// The usual append is one prepared `INSERT` that checks the version itself (decision 0022);
-    /// only when it writes nothing (the stream is elsewhere) or meets a unique key (a retry, a
-    /// reused id, another writer on the stream) does `append_events` decide, under the stream's lock.
     @discardableResult
     public func append(to stream: String, expected: ExpectedVersion, _ events: [NewEvent]) async throws
         -> AppendResult
     {
         guard !events.isEmpty else { throw EventStoreError.emptyAppend }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let metadata = try events.map { String(decoding: try encoder.encode($0.metadata), as: UTF8.self) }
         let rows: PostgresRows
         do {
-            rows = try await insert(stream, expected: expected, events)
+            rows = try await appendEvents(stream, expected: expected, events, metadata: metadata)
         } catch let error as PostgresError {
             throw Self.storeError(error, stream: stream, expected: expected)
         }
@@ -51,19 +50,29 @@ public struct EventStore: Sendable {
         return result
     }
 
-    /// How often `append` goes round when `append_events` meets a version a fast writer took.
+    /// How often `append` calls `append_events` when it keeps meeting versions taken by writers
+    /// that do not take the stream's lock.
     private static let appendRounds = 8
 
-    /// Writes `events` by `insertIfAt`, else by `appendEvents`; when the function meets a stream
-    /// version that a writer on the fast path took (it holds the stream's lock, that writer does
-    /// not), another append on the stream committed, and it starts again, at most `appendRounds`
-    /// times. Returns the inserted rows (or a retry's original ones); throws `PostgresError`.
-    private func insert(_ stream: String, expected: ExpectedVersion, _ events: [NewEvent]) async throws -> PostgresRows {
+    /// Calls `append_events` (sql/0006; `metadata` is each event's metadata as JSON). Appends take
+    /// the stream's lock there, but an import (`importStreams`) writes new streams without it:
+    /// when the function meets a version such a writer took (`23505`, nothing written), that
+    /// writer committed, and the call is made again, at most `appendRounds` times (decision 0022).
+    /// Returns the rows of the stored events; throws `PostgresError`.
+    private func appendEvents(_ stream: String, expected: ExpectedVersion, _ events: [NewEvent], metadata: [String]) async throws
+        -> PostgresRows
+    {
         var round = 1
         while true {
-            if let inserted = try await insertIfAt(stream, expected: expected, events) { return inserted }
             do {
-                return try await pool.queryPrepared(Self.appendEvents(stream, expected: expected, events))
+                // Prepared once per connection: the statement is the same for every append.
+                return try await pool.queryPrepared(
+                    """
+                    SELECT stream_version, position, transaction_id::text AS transaction_xid
+                    FROM append_events(\(stream), \(expected.bind), \(events.map(\.id))::uuid[],
+                        \(events.map(\.type))::text[], \(events.map(\.schemaVersion))::integer[],
+                        \(events.map(\.data))::jsonb[], \(metadata)::jsonb[], \(events.map(\.occurredAt))::timestamptz[])
+                    """)
             } catch let error as PostgresError
                 where error.sqlState == PostgresError.SQLState.uniqueViolation && round < Self.appendRounds
             {
@@ -71,67 +80,6 @@ public struct EventStore: Sendable {
             }
         }
     }
-
-    /// The fast path of `append`: inserts `events` after the stream's last version when that is
-    /// where `expected` says, in one statement without the stream's lock; the unique keys on
-    /// (stream, version) and on the event id stop a second writer or a reused id. Returns the
-    /// inserted rows, or `nil` when the stream is elsewhere or a key was met (nothing written).
-    private func insertIfAt(_ stream: String, expected: ExpectedVersion, _ events: [NewEvent]) async throws -> PostgresRows? {
-        let metadata = Self.metadataColumns(events)
-        do {
-            let rows = try await pool.queryPrepared(
-                """
-                INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
-                SELECT \(stream), current.version + n.i, n.id, n.type, n.schema_version, n.data, \(unsafeRaw: Self.metadataJSON), n.occurred_at
-                  FROM (SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = \(stream)) AS current,
-                       unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.schemaVersion))::integer[],
-                              \(events.map(\.data))::jsonb[], \(metadata.actor)::text[], \(metadata.correlation)::text[],
-                              \(metadata.causation)::text[], \(metadata.hash)::text[], \(events.map(\.occurredAt))::timestamptz[])
-                       WITH ORDINALITY AS n(id, type, schema_version, data, actor, correlation, causation, hash, occurred_at, i)
-                 WHERE \(expected.bind)::bigint IS NULL OR current.version = \(expected.bind)::bigint
-                 ORDER BY n.i
-                RETURNING stream_version, position, transaction_id::text AS transaction_xid
-                """)
-            return rows.isEmpty ? nil : rows
-        } catch let error as PostgresError where error.sqlState == PostgresError.SQLState.uniqueViolation {
-            return nil
-        }
-    }
-
-    /// `append_events` (sql/0006), which takes the stream's lock and tells a retry from a reused id
-    /// or a stale version; the metadata is built as the fast path builds it.
-    private static func appendEvents(_ stream: String, expected: ExpectedVersion, _ events: [NewEvent]) -> PostgresQuery {
-        let metadata = metadataColumns(events)
-        return """
-            SELECT stream_version, position, transaction_id::text AS transaction_xid
-            FROM append_events(\(stream), \(expected.bind), \(events.map(\.id))::uuid[],
-                \(events.map(\.type))::text[], \(events.map(\.schemaVersion))::integer[], \(events.map(\.data))::jsonb[],
-                ARRAY(SELECT \(unsafeRaw: metadataJSON)
-                        FROM unnest(\(metadata.actor)::text[], \(metadata.correlation)::text[], \(metadata.causation)::text[],
-                                    \(metadata.hash)::text[]) WITH ORDINALITY AS n(actor, correlation, causation, hash, i)
-                       ORDER BY n.i),
-                \(events.map(\.occurredAt))::timestamptz[])
-            """
-    }
-
-    /// The metadata's fields, one array each, in the events' order; ids as `UUID.uuidString` gives them.
-    private static func metadataColumns(_ events: [NewEvent])
-        -> (actor: [String?], correlation: [String?], causation: [String?], hash: [String?])
-    {
-        (events.map(\.metadata.actor), events.map { $0.metadata.correlationID?.uuidString },
-         events.map { $0.metadata.causationID?.uuidString }, events.map(\.metadata.contentHash))
-    }
-
-    /// The metadata object PostgreSQL builds from `metadataColumns` (`n.actor`, `n.correlation`,
-    /// `n.causation`, `n.hash`): the keys of `EventMetadata`'s coding, absent fields left out, as
-    /// `JSONEncoder` would write it; so no event's metadata is encoded to JSON on our side.
-    private static let metadataJSON = """
-        jsonb_strip_nulls(jsonb_build_object(
-            '\(EventMetadata.CodingKeys.actor.rawValue)', n.actor,
-            '\(EventMetadata.CodingKeys.correlationID.rawValue)', n.correlation,
-            '\(EventMetadata.CodingKeys.causationID.rawValue)', n.causation,
-            '\(EventMetadata.CodingKeys.contentHash.rawValue)', n.hash))
-        """
 
     /// The events of `stream` from `version` on (1 is the first), in stream order.
     public func readStream(_ stream: String, from version: Int64 = 1, limit: Int = Int(Int32.max)) async throws

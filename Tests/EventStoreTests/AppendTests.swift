@@ -126,7 +126,9 @@ import Postgres
         }
     }
 
-    @Test func anAppendThatMeetsAnotherWritersUncommittedVersionStillLandsAfterIt() async throws {
+    /// An import writes new streams without the stream's lock; an append that meets its version
+    /// goes round again instead of failing on the key.
+    @Test func anAppendThatMeetsAVersionWrittenWithoutTheStreamLockLandsAfterIt() async throws {
         let db = try await TestDatabase.make()
         let waiting = try await db.pool.withTransaction { connection in
             try await connection.query(
@@ -134,7 +136,7 @@ import Postgres
                 INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, occurred_at)
                 VALUES ('s', 1, gen_random_uuid(), 'eerder', 1, '{}', now())
                 """)
-            // The append cannot see version 1 yet: it tries 1 too, waits on the key, and meets it taken.
+            // The append cannot see version 1 yet: it writes 1 too, waits on the key, and meets it taken.
             let append = Task { try await db.store.append(to: "s", expected: .any, [event("later", n: 7)]) }
             for _ in 0..<500 {
                 let blocked = try await db.pool.query(
