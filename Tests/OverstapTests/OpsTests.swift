@@ -145,7 +145,8 @@ import Proces
 
 /// `overstap-bench` runs end to end on a tiny nation and keeps its figure names (tools read them).
 /// It asserts no speed: figures are measured, reported and compared by people (docs/performance.md).
-@Suite struct BenchRookTest {
+/// One at a time: every bench run makes its databases afresh under the same names on the server.
+@Suite(.serialized) struct BenchRookTest {
     @Test(.timeLimit(.minutes(5))) func theBenchRunsAndNamesItsFigures() async throws {
         let db = try await TestDatabase.make()
         let (status, uitvoer) = try OpsTests.run(
