@@ -56,9 +56,11 @@ public struct EventStore: Sendable {
 
     /// Calls `append_events` (sql/0006; `metadata` is each event's metadata as JSON). Appends take
     /// the stream's lock there, but an import (`importStreams`) writes new streams without it:
-    /// when the function meets a version such a writer took (`23505`, nothing written), that
-    /// writer committed, and the call is made again, at most `appendRounds` times (decision 0022).
-    /// Returns the rows of the stored events; throws `PostgresError`.
+    /// when the function meets a version such a writer took (`23505` on the stream's version key,
+    /// nothing written), that writer committed, and the call is made again, at most
+    /// `appendRounds` times (decision 0022; it holds under READ COMMITTED, the server's default,
+    /// where the function's probe after the lock sees every append committed before it).
+    /// Returns the rows of the stored events; throws `PostgresError` (any other key's too).
     private func appendEvents(_ stream: String, expected: ExpectedVersion, _ events: [NewEvent], metadata: [String]) async throws
         -> PostgresRows
     {
@@ -74,7 +76,8 @@ public struct EventStore: Sendable {
                         \(events.map(\.data))::jsonb[], \(metadata)::jsonb[], \(events.map(\.occurredAt))::timestamptz[])
                     """)
             } catch let error as PostgresError
-                where error.sqlState == PostgresError.SQLState.uniqueViolation && round < Self.appendRounds
+                where error.sqlState == PostgresError.SQLState.uniqueViolation
+                    && error.constraint == "events_stream_version_key" && round < Self.appendRounds
             {
                 round += 1
             }

@@ -112,9 +112,11 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
     /// anything else.
     func gekozen() throws -> Set<Character> {
         guard let alleen else { return Set("abcdefgh") }
-        let letters = alleen.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !letters.isEmpty, letters.allSatisfy({ $0.count == 1 && "abcdefgh".contains($0) }) else {
-            throw CLIFout("--alleen takes figure letters a to h, separated by commas. Hint: --alleen a or --alleen a,b,c")
+        let letters = alleen.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard letters.allSatisfy({ $0.count == 1 && "abcdefgh".contains($0) }) else {
+            throw CLIFout("--alleen takes figure letters a to h, separated by commas, not \"\(alleen.prefix(40))\". "
+                          + "Hint: --alleen a or --alleen a,b,c")
         }
         return Set(letters.joined())
     }

@@ -101,6 +101,8 @@ import Postgres
         #expect(lost > 0, "the writers never collided; the test did not exercise the race")
     }
 
+    /// Every writer here takes the stream's lock in `append_events`: this holds the order, not the
+    /// retry (the next test needs that).
     @Test func eightWritersAppendingAnywhereOnOneStreamAllLandWithoutGaps() async throws {
         let db = try await TestDatabase.make()
         let appendsPerWriter = 25
@@ -138,7 +140,8 @@ import Postgres
                 """)
             // The append cannot see version 1 yet: it writes 1 too, waits on the key, and meets it taken.
             let append = Task { try await db.store.append(to: "s", expected: .any, [event("later", n: 7)]) }
-            for _ in 0..<500 {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
                 let blocked = try await db.pool.query(
                     "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
                 if try blocked.first?.decode("n", as: Int.self) == 1 { return append }
@@ -150,6 +153,19 @@ import Postgres
         let result = try await waiting.value
         #expect(result.streamVersion == 2)
         #expect(try await db.store.readStream("s").map(\.type) == ["eerder", "later"])
+    }
+
+    @Test func anotherKeysViolationIsNotTriedAgain() async throws {
+        let db = try await TestDatabase.make()
+        try await db.pool.query("CREATE UNIQUE INDEX events_n_key ON events ((data->>'n'))")
+        let first = try await db.store.append(to: "s", expected: .any, [event(n: 1)])
+        let error = try await #require(throws: PostgresError.self) {
+            try await db.store.append(to: "t", expected: .any, [event(n: 1)])
+        }
+        #expect(error.constraint == "events_n_key")
+        // The failed insert took one position; a call made again would have taken more.
+        let next = try await db.store.append(to: "u", expected: .any, [event(n: 2)])
+        #expect(next.positions[0].position == first.positions[0].position + 2)
     }
 
     @Test func metadataIsStoredAsItsOwnCodingWritesIt() async throws {
