@@ -68,7 +68,7 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
             }
             guard !letters.isDisjoint(with: "defgh") else {
                 try await ruimOp(database)
-                print(json ? try Uitslag(schaal: nil, figuren: figuren).json() : Uitslag(schaal: nil, figuren: figuren).tabel(), terminator: "")
+                try druk(Uitslag(schaal: nil, figuren: figuren))
                 return
             }
 
@@ -103,8 +103,7 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
             await natiePool.close()
             try await ruimOp(database)
             let schaal = Schaal(regios: regios, trajecten: ids.count, gebeurtenissen: aantal, seconden: duur.components.seconds)
-            print(json ? try Uitslag(schaal: schaal, figuren: figuren).json() : Uitslag(schaal: schaal, figuren: figuren).tabel(),
-                  terminator: "")
+            try druk(Uitslag(schaal: schaal, figuren: figuren))
         }
     }
 
@@ -119,6 +118,11 @@ struct Bench: AsyncParsableCommand, OverstapCommand {
                           + "Hint: --alleen a or --alleen a,b,c")
         }
         return Set(letters.joined())
+    }
+
+    /// Prints `uitslag` to standard output: JSON with `--json`, else a table.
+    func druk(_ uitslag: Uitslag) throws {
+        print(json ? try uitslag.json() : uitslag.tabel(), terminator: "")
     }
 
     /// Drops the bench databases unless `--behoud` asks to keep them.
