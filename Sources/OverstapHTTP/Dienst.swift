@@ -22,19 +22,20 @@ public struct Dienst: Sendable {
     /// Composes the service on `trajecten`'s store. `lijsten` and `beheer` are the sizes of the
     /// pools for lists and for token checks (`nil`: those share the store's pool); a list waits at
     /// most `lijstWachttijd` for a connection (then 503) and `actueelBinnen` for the read models to
-    /// hold the writes before it, a token check 2 s, `/ready` `gereedBinnen` for the database's
+    /// hold the writes before it (a timeline `tijdlijnBinnen`), a token check 2 s, `/ready` `gereedBinnen` for the database's
     /// answer; `vandaag` is today in Amsterdam (fixed in tests and the bench).
     public init(
         trajecten: Trajecten, instellingen: RegioInstellingen, metrieken: PrometheusCollectorRegistry,
         lijsten: Int? = 4, beheer: Int? = 2, lijstWachttijd: Duration = .seconds(10), gereedBinnen: Duration = .seconds(2),
-        actueelBinnen: Duration = .seconds(2), vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
+        actueelBinnen: Duration = .seconds(2), tijdlijnBinnen: Duration = .milliseconds(500),
+        vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
     ) {
         let configuratie = trajecten.store.pool.configuration
         let lijstenPool = lijsten.map { PostgresPool(configuratie, maximumConnections: $0, acquireTimeout: lijstWachttijd) }
         let beheerPool = beheer.map { PostgresPool(configuratie, maximumConnections: $0, acquireTimeout: .seconds(2)) }
         api = OverstapAPI(trajecten: trajecten, instellingen: instellingen, metrieken: metrieken,
                           lijsten: lijstenPool, beheer: beheerPool, gereedBinnen: gereedBinnen, actueelBinnen: actueelBinnen,
-                          vandaag: vandaag)
+                          tijdlijnBinnen: tijdlijnBinnen, vandaag: vandaag)
         eigenPools = [lijstenPool, beheerPool].compactMap { $0 }
     }
 

@@ -102,7 +102,7 @@ extension OverstapAPI {
 
     /// `GET /v1/leerlingen/{id}/tijdlijn`: every event in the order it happened, paginated. Reads
     /// the timeline projection; when it lags behind the case, waits for the read models
-    /// (`wachtOpLeesmodellen`) for at most `tijdlijnWachttijd`, then answers with what it has and
+    /// (`wachtOpLeesmodellen`) for at most `tijdlijnBinnen`, then answers with what it has and
     /// `actueel: false` (also while an event of the case is in quarantine).
     @Sendable func tijdlijn(_ request: Request, _ context: APIContext) async throws -> Response {
         let id = try trajectID(context)
@@ -113,7 +113,7 @@ extension OverstapAPI {
         let (nu, _, versie) = try await lees(id, context, peildatum: peildatum)
         var stand = try await tijdlijnen.stand(van: id)
         if stand.versie < versie, !stand.vastgehouden {
-            _ = try await wachtOpLeesmodellen(binnen: Self.tijdlijnWachttijd, op: pool)
+            _ = try await wachtOpLeesmodellen(binnen: tijdlijnBinnen, op: pool)
             stand = try await tijdlijnen.stand(van: id)
         }
         // Consent and scope as they are now, also for a view of the past (as for the case itself).
@@ -129,9 +129,6 @@ extension OverstapAPI {
                                  headers: [.eTag: etag(versie), .readModelCurrent: stand.versie >= versie ? "true" : "false"]
                                     + peilkoppen(peildatum: peildatum, bekendOp: bekendOp))
     }
-
-    /// How long a timeline read helps a lagging projection before it answers with what it has.
-    static let tijdlijnWachttijd = Duration.milliseconds(500)
 
     /// `DELETE /v1/leerlingen/{id}/persoonsgegevens?reden=verzoek`: forgets the student (the data
     /// key is destroyed; phases and dates stay). Repeating it is harmless.

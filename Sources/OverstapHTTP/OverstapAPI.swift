@@ -38,11 +38,13 @@ public struct OverstapAPI: Sendable {
     /// `lijsten` and token checks, `/ready` and `/metrics` use `beheer` (both default to the
     /// store's pool; `serve` gives each its own, so that a burst of lists never starves a write).
     /// `/ready` says the database does not answer when it takes longer than `gereedBinnen`; a list
-    /// waits at most `actueelBinnen` for the read models to hold the writes before it.
+    /// waits at most `actueelBinnen` for the read models to hold the writes before it, a timeline at
+    /// most `tijdlijnBinnen` for its case's.
     public init(
         trajecten: Trajecten, instellingen: RegioInstellingen, metrieken: PrometheusCollectorRegistry,
         lijsten: PostgresPool? = nil, beheer: PostgresPool? = nil, gereedBinnen: Duration = .seconds(2),
-        actueelBinnen: Duration = .seconds(2), vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
+        actueelBinnen: Duration = .seconds(2), tijdlijnBinnen: Duration = .milliseconds(500),
+        vandaag: @escaping @Sendable () -> Datum = { .vandaag() }
     ) {
         self.trajecten = trajecten
         self.metrieken = metrieken
@@ -53,6 +55,7 @@ public struct OverstapAPI: Sendable {
         self.projectie = trajecten.projectie(instellingen)
         self.gereedBinnen = gereedBinnen
         self.actueelBinnen = actueelBinnen
+        self.tijdlijnBinnen = tijdlijnBinnen
         self.vandaag = vandaag
     }
 
@@ -61,6 +64,9 @@ public struct OverstapAPI: Sendable {
     /// How long a list waits for the read models to hold the writes before it; then it answers
     /// with what they have and `Read-Model-Current: false`.
     let actueelBinnen: Duration
+    /// How long a timeline read helps a projection that lags behind its case before it answers
+    /// with what it has and `actueel: false`: shorter than a list's, as a timeline is one case.
+    let tijdlijnBinnen: Duration
 
     var pool: PostgresPool { trajecten.store.pool }
     var dossier: Dossier { Dossier(trajecten: trajecten) }

@@ -22,7 +22,8 @@ struct APITest: Sendable {
     /// `serve` sets them up (`nil`: those share the store's pool).
     static func met<T: Sendable>(
         lijsten: Int? = nil, beheer: Int? = nil, idleTimeout: Duration = .seconds(30), pogingen: Int = 12,
-        gereedBinnen: Duration = .seconds(2), actueelBinnen: Duration = .seconds(2), projectie: Bool = false, _ body: @Sendable (APITest) async throws -> T
+        gereedBinnen: Duration = .seconds(2), actueelBinnen: Duration = .seconds(2), tijdlijnBinnen: Duration = .milliseconds(500),
+        projectie: Bool = false, _ body: @Sendable (APITest) async throws -> T
     ) async throws -> T {
         let db = try await TestDatabase.make()
         let trajecten = Trajecten(store: db.store, kluis: Kluis(pool: db.pool, sleutelring: .test), pogingen: pogingen)
@@ -30,7 +31,8 @@ struct APITest: Sendable {
         // at once on two cores, and the load tests measure order, not the deadline.
         let dienst = Dienst(trajecten: trajecten, instellingen: RegioInstellingen(), metrieken: metrieken,
                             lijsten: lijsten, beheer: beheer, lijstWachttijd: .seconds(30),
-                            gereedBinnen: gereedBinnen, actueelBinnen: actueelBinnen, vandaag: { vandaag })
+                            gereedBinnen: gereedBinnen, actueelBinnen: actueelBinnen,
+                            tijdlijnBinnen: tijdlijnBinnen, vandaag: { vandaag })
         var logger = Logger(label: "overstap.test")
         // Cancelling the server at the end of a test makes Hummingbird log its shutdown as errors.
         logger.logLevel = .critical
