@@ -15,25 +15,33 @@ struct Paginering {
     private let vraag: Vraag
 
     /// The requested page of `alles`.
-    func van<T: Encodable>(_ alles: [T], _ request: Request) -> Pagina<T> {
+    func van<T: Encodable>(_ alles: [T], _ request: Request) -> Pagina<T> { van(alles, request) { $0 } }
+
+    /// The requested page of `alles`, its items shown as `weergave` makes them (only the page's
+    /// items are made: a list of hundreds shows fifty).
+    func van<T, U: Encodable>(_ alles: [T], _ request: Request, _ weergave: (T) -> U) -> Pagina<U> {
         let laatste = max(1, (alles.count + grootte - 1) / grootte)
         let begin = min(alles.count, (pagina - 1) * grootte)
-        func link(_ nummer: Int) -> Pagina<T>.Link {
+        func link(_ nummer: Int) -> Pagina<U>.Link {
             var parameters = vraag.parameters
             parameters["pagina"] = String(nummer)
             let query = parameters.sorted { $0.key < $1.key }.map { "\(Self.codeer($0.key))=\(Self.codeer($0.value))" }
             return .init(href: request.uri.path + "?" + query.joined(separator: "&"))
         }
         return Pagina(
-            resultaten: Array(alles[begin..<min(alles.count, begin + grootte)]),
+            resultaten: alles[begin..<min(alles.count, begin + grootte)].map(weergave),
             paginering: .init(pagina: pagina, paginaGrootte: grootte, totaal: alles.count, aantalPaginas: laatste),
             links: .init(self: link(pagina), first: link(1), last: link(laatste),
                          next: pagina < laatste ? link(pagina + 1) : nil, prev: pagina > 1 ? link(min(pagina - 1, laatste)) : nil))
     }
 
+    /// `tekst` percent-encoded but for RFC 3986's unreserved characters (ASCII letters and digits
+    /// and `-._~`; `.alphanumerics` would let letters such as `â` through unencoded).
     private static func codeer(_ tekst: String) -> String {
-        tekst.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? tekst
+        tekst.addingPercentEncoding(withAllowedCharacters: onversleuteld) ?? tekst
     }
+
+    private static let onversleuteld = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
 
 /// One page of a list, with HAL-style `_links`.

@@ -61,7 +61,7 @@ extension OverstapAPI {
         let overzicht = Overzicht(
             perFase: Dictionary(uniqueKeysWithValues: Fase.allCases.map { fase in (fase.rawValue, statussen.count { $0.1.fase == fase }) }),
             teLaat: statussen.count { $0.1.teLaat })
-        return try JSON.response(PaginaMet(pagina: pagina.van(statussen.map(TrajectRegel.init), request),
+        return try JSON.response(PaginaMet(pagina: pagina.van(statussen, request, TrajectRegel.init),
                                            sleutel: "overzicht", extra: overzicht), headers: stand)
     }
 
@@ -79,7 +79,7 @@ extension OverstapAPI {
         let lijst = try await overzichten.risicolijst(regio: plek.regio, op: plek.peildatum, bekendOp: plek.bekendOp)
             .filter { lezer.zietOpRisicolijst($0.fase) }
         guard formaat != .json else {
-            var deze = try Paginering(Vraag(request)).van(lijst.map(RisicoWeergave.init), request)
+            var deze = try Paginering(Vraag(request)).van(lijst, request, RisicoWeergave.init)
             let namen = try await namen(deze.resultaten.map(\.trajectID), voor: lezer, context)
             for index in deze.resultaten.indices { deze.resultaten[index].naam = namen[deze.resultaten[index].trajectID] }
             return try JSON.response(deze, headers: stand)

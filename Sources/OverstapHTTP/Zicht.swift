@@ -75,7 +75,7 @@ extension OverstapAPI {
         let nu = try await overzichten.trajecten(regio: regio, op: vandaag).filter { $0.isToegankelijk(voor: lezer) }
         let ids = Set(nu.map(\.id))
         let trajecten = peildatum == vandaag ? nu : try await overzichten.trajecten(regio: regio, op: peildatum).filter { ids.contains($0.id) }
-        var deze = pagina.van(trajecten.map(MboLeerling.init), request)
+        var deze = pagina.van(trajecten, request, MboLeerling.init)
         let namen = try await namen(deze.resultaten.map(\.trajectID), voor: lezer, context, via: "GET /v1/mbo/leerlingen")
         for index in deze.resultaten.indices { deze.resultaten[index].naam = namen[deze.resultaten[index].trajectID] }
         return try JSON.response(deze, headers: koppen)

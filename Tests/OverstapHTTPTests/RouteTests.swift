@@ -160,6 +160,10 @@ import Testing
             #expect(paginering["totaal"] == 2 && paginering["aantalPaginas"] == 2)
             let links = try #require(pagina.json["_links"] as? [String: [String: String]])
             #expect(links["prev"]?["href"] == "/v1/risicolijst?pagina=1&paginaGrootte=1" && links["next"] == nil)
+            // A link's query is percent-encoded but for RFC 3986's unreserved ASCII characters.
+            let elders = try await t.admin().get("/v1/risicolijst?regio=Frysl%C3%A2n%20Noord")
+            let zelf = (elders.json["_links"] as? [String: [String: String]])?["self"]?["href"]
+            #expect(elders.status == 200 && zelf == "/v1/risicolijst?pagina=1&regio=Frysl%C3%A2n%20Noord", "\(elders.tekst)")
         }
     }
 
