@@ -33,14 +33,11 @@ public struct NoShowControle: Sendable {
         let store = trajecten.store
         try await trajecten.projectie(instellingen).catchUp()
         // Started on or before the expected start: can never be flagged.
-        let herleid = try await store.pool.withTransaction(.repeatableRead) { connection in
-            try await Overzichten.standen(tot: nil, cache: StandCache(), on: connection) { kolommen in
-                try await connection.query(
-                    """
-                    SELECT \(unsafeRaw: kolommen) FROM trajecten
-                    WHERE verwachte_startdatum <= \(peildatum) AND (gestart_op IS NULL OR gestart_op > verwachte_startdatum)
-                    """)
-            }
+        let herleid = try await Overzichten.standen(tot: nil, cache: StandCache(), op: store.pool) { kolommen in
+            """
+            SELECT \(unsafeRaw: kolommen) FROM trajecten
+            WHERE verwachte_startdatum <= \(peildatum) AND (gestart_op IS NULL OR gestart_op > verwachte_startdatum)
+            """
         }
         let kandidaten = herleid.trajecten
         var meldingen: [NoShowMelding] = []

@@ -32,16 +32,13 @@ extension Overzichten {
     /// The cases of `regio` (`nil`: all) expected to start in `schooljaar` and registered by
     /// `peildatum`, folded up to that day (as known on `bekendOp`).
     func cohort(regio: String?, schooljaar: Schooljaar, op peildatum: Datum, bekendOp: Datum?) async throws -> [Traject] {
-        try await pool.withTransaction(.repeatableRead) { connection in
-            try await Self.standen(tot: peildatum, bekendOp: bekendOp, cache: cache, on: connection) { kolommen in
-                try await connection.query(
-                    """
-                    SELECT \(unsafeRaw: kolommen) FROM trajecten
-                    WHERE (\(regio)::text IS NULL OR regio = \(regio)) AND aangemeld_op <= \(peildatum)
-                      AND verwachte_startdatum BETWEEN \(schooljaar.eersteDag) AND \(schooljaar.laatsteDag)
-                    """)
-            }.trajecten
-        }
+        try await Self.standen(tot: peildatum, bekendOp: bekendOp, cache: cache, op: pool) { kolommen in
+            """
+            SELECT \(unsafeRaw: kolommen) FROM trajecten
+            WHERE (\(regio)::text IS NULL OR regio = \(regio)) AND aangemeld_op <= \(peildatum)
+              AND verwachte_startdatum BETWEEN \(schooljaar.eersteDag) AND \(schooljaar.laatsteDag)
+            """
+        }.trajecten
     }
 
     /// Every region's cases whose follow-up is overdue on `peildatum` (`nameting_verlopen`, by
@@ -51,12 +48,9 @@ extension Overzichten {
     public func nametingenVerlopen(op peildatum: Datum) async throws -> [(traject: Traject, sinds: Datum)] {
         // Only a case registered that many weeks before can be overdue (its start or closing came after).
         let weken = ([instellingen.standaard] + instellingen.perRegio.values).map(\.nametingVerlopenNaWeken).min() ?? 0
-        let trajecten = try await pool.withTransaction(.repeatableRead) { connection in
-            try await Self.standen(tot: peildatum, cache: cache, on: connection) { kolommen in
-                try await connection.query(
-                    "SELECT \(unsafeRaw: kolommen) FROM trajecten WHERE aangemeld_op <= \(peildatum.plus(weken: -weken))")
-            }.trajecten
-        }
+        let trajecten = try await Self.standen(tot: peildatum, cache: cache, op: pool) { kolommen in
+            "SELECT \(unsafeRaw: kolommen) FROM trajecten WHERE aangemeld_op <= \(peildatum.plus(weken: -weken))"
+        }.trajecten
         return trajecten.compactMap { traject in
             let i = instellingen.voor(traject.regio)
             guard traject.risicoredenen(op: peildatum, instellingen: i, coachLast: nil).contains(.nametingVerlopen),

@@ -65,6 +65,9 @@ final class StandCache: Sendable {
     static let maximum = 65_536
     private let inhoud = Mutex<[TrajectID: (versie: Int64, traject: Traject)]>([:])
 
+    /// Whether nothing was kept yet (or since it started empty again).
+    var isLeeg: Bool { inhoud.withLock { $0.isEmpty } }
+
     /// The case's state at `versie`, if decoded before.
     func traject(_ id: TrajectID, versie: Int64) -> Traject? {
         inhoud.withLock { inhoud in inhoud[id].flatMap { $0.versie == versie ? $0.traject : nil } }
