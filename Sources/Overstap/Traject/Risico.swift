@@ -16,7 +16,10 @@ public enum Risicoreden: String, Codable, Sendable, CaseIterable, Comparable {
     case coachOverbelast = "coach_overbelast"
 
     /// 0 is the most severe.
-    public var ernst: Int { Self.allCases.firstIndex(of: self)! }
+    public var ernst: Int { Self.opErnst.firstIndex(of: self) ?? Self.opErnst.count }
+
+    /// `allCases` made once: the lists compare reasons thousands of times per request (issue 17).
+    private static let opErnst = allCases
 
     /// The reason in Dutch words, for a page people read (the printed list of an overstaptafel).
     public var omschrijving: String {
