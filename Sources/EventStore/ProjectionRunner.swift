@@ -127,11 +127,11 @@ public struct ProjectionRunner: Sendable {
     /// log's head (the newest committed event; every append acknowledged before the call lies at
     /// or before it), this projection's checkpoint, and how many events it holds in quarantine.
     /// Current for every write acknowledged before the call when `checkpoint >= head` and nothing
-    /// is held.
+    /// is held. Asked before every list, so prepared.
     public func freshness(on pool: PostgresPool? = nil) async throws
         -> (head: GlobalPosition, checkpoint: GlobalPosition, quarantined: Int)
     {
-        guard let row = try await (pool ?? store.pool).query(
+        guard let row = try await (pool ?? store.pool).queryPrepared(
             """
             SELECT h.transaction_id::text AS head_xid, h.position AS head_position,
                    c.transaction_id::text AS checkpoint_xid, c.position AS checkpoint_position,

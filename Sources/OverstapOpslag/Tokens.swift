@@ -65,10 +65,10 @@ public struct Tokens: Sendable {
         return (id, token)
     }
 
-    /// The reader behind `token`, if it is a live token.
+    /// The reader behind `token`, if it is a live token. Asked on every request, so prepared.
     public func controleer(_ token: String) async throws -> (id: UUID, lezer: Lezer)? {
         guard token.hasPrefix(Self.voorvoegsel), token.utf8.count < 100 else { return nil }
-        guard let rij = try await pool.query(
+        guard let rij = try await pool.queryPrepared(
             "SELECT id, rol, regio, coach, school, instelling FROM api_tokens WHERE hash = \(Self.hash(token)) AND ingetrokken_op IS NULL"
         ).first else { return nil }
         return (try rij.decode("id"), try Self.lezer(rij))

@@ -178,7 +178,8 @@ public struct Overzichten: Sendable {
     /// the query) as they stood on `peildatum`, as `standen(…on:…)` gives them, read on `pool`.
     /// A list asked again with nothing changed since costs one statement: its heads alone, outside
     /// a transaction (one statement sees one snapshot), when every case's snapshot holds on
-    /// `peildatum` and is in `cache` at that version. Otherwise, or with `bekendOp`, all of it runs
+    /// `peildatum` and is in `cache` at that version (prepared: parsed and planned once per
+    /// connection). Otherwise, or with `bekendOp`, all of it runs
     /// in a REPEATABLE READ transaction (the heads read again). Skipping `BEGIN` and `COMMIT` lifted
     /// a list over HTTP by a tenth (issue 17).
     static func standen(tot peildatum: Datum?, bekendOp: Datum? = nil, cache: StandCache, op pool: PostgresPool,
@@ -186,7 +187,7 @@ public struct Overzichten: Sendable {
     {
         if bekendOp == nil, !cache.isLeeg {
             // The heads put in order first: a head is small, a case is not (each is copied once).
-            let koppen = try await pool.query(selectie(StandRij.kopKolommen)).map { try StandRij($0, metStand: false) }
+            let koppen = try await pool.queryPrepared(selectie(StandRij.kopKolommen)).map { try StandRij($0, metStand: false) }
                 .sorted { $0.trajectID < $1.trajectID }
             var standen: [Traject] = []
             standen.reserveCapacity(koppen.count)
