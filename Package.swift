@@ -44,7 +44,7 @@ let package = Package(
             name: "Postgres",
             dependencies: [
                 "CLibPQ", "CivilDate",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Starting programs without Foundation's Process (posix_spawn, no inherited descriptors).

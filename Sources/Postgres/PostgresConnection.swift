@@ -1,4 +1,5 @@
 import CLibPQ
+import Crypto
 import Dispatch
 import Foundation
 import Synchronization
@@ -9,16 +10,15 @@ public final class PostgresConnection: @unchecked Sendable {
     // @unchecked Sendable is safe: `handle` and `isClosed` are only touched on `queue`, which is
     // serial, so no two threads ever use the PGconn at once. `cancelHandle` is used from other
     // threads only through PQcancel, which libpq documents as thread-safe, and `inFlight` guards
-    // it so that a cancel is sent only while a statement of ours is running. `prepared` and
-    // `preparedCount` are only touched on `queue` too.
+    // it so that a cancel is sent only while a statement of ours is running. `prepared` is only
+    // touched on `queue` too.
     private let handle: OpaquePointer
     private let cancelHandle: OpaquePointer?
     private let queue: DispatchQueue
     private var isClosed = false
-    /// Statements prepared on this connection: their names by SQL text; only touched on `queue`.
+    /// Statements prepared on this connection: their names (`statementName`) by SQL text; only
+    /// touched on `queue`.
     private var prepared: [String: String] = [:]
-    /// How many were ever prepared here: names are never reused.
-    private var preparedCount = 0
     private let inFlight = Mutex(false)
     /// `health` after the last work on `queue` (set there, read by the pool from anywhere).
     private let lastHealth = Mutex(Health.idle)
@@ -112,12 +112,16 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs a statement as a prepared statement: the first time its SQL text runs on this
-    /// connection it is prepared (`PQprepare`: parsed and planned once), afterwards only executed
-    /// by name (`PQexecPrepared`). For hot statements whose best plan does not depend on their
-    /// values (after five runs PostgreSQL may keep a generic plan). A statement the server no
-    /// longer has (`26000`: a `DISCARD ALL`, a pooler that hands out another session) or whose
-    /// result type changed (`0A000`, after a migration) is prepared again and run once more, when
-    /// no transaction is open; inside one, the error is thrown. Needs session pooling. Errors as `query`.
+    /// connection it is prepared (`PQprepare`: parsed once), afterwards only executed by name
+    /// (`PQexecPrepared`). For hot statements whose best plan does not depend on their values
+    /// (after five runs PostgreSQL may keep a generic plan); bind every value, never put one in the
+    /// SQL text raw: each distinct text is prepared once and kept for the connection's life.
+    /// The name is the text's own (`statementName`), so a server session that has it already
+    /// (`42P05`: prepared by another client of a pooler's session) runs it as it is, when no
+    /// transaction is open. A statement the server no longer has (`26000`: a `DISCARD ALL`, a
+    /// pooler that hands out another session) or whose result type changed (`0A000`, after a
+    /// migration) is prepared again and run once more, when no transaction is open; inside one,
+    /// the error is thrown. Needs session pooling (docs/operations.md). Errors as `query`.
     @discardableResult
     public func queryPrepared(_ query: PostgresQuery) async throws -> PostgresRows {
         try Task.checkCancellation()
@@ -141,16 +145,32 @@ public final class PostgresConnection: @unchecked Sendable {
         if let known = prepared[query.sql] {
             name = known
         } else {
-            preparedCount += 1
-            name = "overstap_\(preparedCount)"
-            _ = try Self.rows(of: PQprepare(connection, name, query.sql, Int32(query.binds.count), nil),
-                              connection: connection, query: query.sql)
+            name = Self.statementName(query.sql)
+            do {
+                _ = try Self.rows(of: PQprepare(connection, name, query.sql, Int32(query.binds.count), nil),
+                                  connection: connection, query: query.sql)
+            } catch let error as PostgresError where error.sqlState == "42P05" && PQtransactionStatus(connection) == PQTRANS_IDLE {
+                // The session has a statement of this name, and a name is its text's own.
+            }
             prepared[query.sql] = name
         }
         let result = withCStrings(query.binds) { values in
             PQexecPrepared(connection, name, Int32(query.binds.count), values, nil, nil, 0)
         }
         return try Self.rows(of: result, connection: connection, query: query.sql)
+    }
+
+    /// The name `sql` is prepared under: `overstap_` and the first 128 bits of its SHA-256 in hex.
+    /// The same text has the same name on every connection and in every process, so that on a
+    /// server session shared through a pooler a name always means the same statement (numbering
+    /// them per connection would give one name to different statements there).
+    static func statementName(_ sql: String) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var name = Array("overstap_".utf8)
+        for byte in SHA256.hash(data: Data(sql.utf8)).prefix(16) {
+            name += [hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
+        }
+        return String(decoding: name, as: UTF8.self)
     }
 
     /// Runs one or more statements without binds (the simple query protocol), e.g. a migration file.

@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import PostgresTesting
 import Testing
 
@@ -54,6 +54,25 @@ import Testing
             }
             #expect(inTransactie?.sqlState == "26000")
         }
+        // A name is its text's own, on every connection: a session that has the statement already
+        // (a pooler's session, prepared by another client) runs it as it is. Numbered names would
+        // have given this connection's first statement the name of the other's.
+        let negen: PostgresQuery = "SELECT \(3)::int * 3 AS negen"
+        #expect(PostgresConnection.statementName(negen.sql) == PostgresConnection.statementName("SELECT $1::int * 3 AS negen"))
+        #expect(PostgresConnection.statementName(negen.sql) != PostgresConnection.statementName("SELECT $1::int * 4 AS negen"))
+        let ander = try await PostgresConnection.connect(db.configuration)
+        try await ander.simpleQuery(unsafeSQL: "PREPARE \(PostgresConnection.statementName("SELECT 1 AS x")) AS SELECT 1 AS x")
+        try await ander.simpleQuery(unsafeSQL: "PREPARE \(PostgresConnection.statementName(negen.sql)) AS \(negen.sql)")
+        #expect(try await ander.queryPrepared(negen).first?.decode("negen") == 9)
+        #expect(try await ander.queryPrepared("SELECT 1 AS x").first?.decode("x") == 1)
+        // Inside a transaction such a clash is the caller's, as other errors are.
+        let vreemd: PostgresQuery = "SELECT \(2)::int AS twee"
+        try await ander.simpleQuery(unsafeSQL: "PREPARE \(PostgresConnection.statementName(vreemd.sql)) AS \(vreemd.sql)")
+        let botsing = await #expect(throws: PostgresError.self) {
+            try await ander.withTransaction(.readCommitted) { try await $0.queryPrepared(vreemd) }
+        }
+        #expect(botsing?.sqlState == "42P05")
+        await ander.close()
     }
 
     @Test func decodeErrorsNameTheColumnAndTypeButNotTheValue() async throws {
