@@ -80,6 +80,23 @@ struct DemoDatabase {
         // An earlier peildatum still folds what the snapshot cannot give.
         #expect(try await overzichten.trajecten(regio: regio, op: Datum("2026-03-01")!)
                 == (try await demo.overzichten.trajecten(regio: regio, op: Datum("2026-03-01")!)))
+
+        // With the cache warm: a case new since is in no cache (the whole read runs again), and it
+        // is on the list; what was known on a day, a region without cases and a cohort agree with a
+        // cold cache.
+        let nieuw = TrajectID(UUID())
+        try await demo.trajecten.registreer([(.aanmelding(Voorbeeld.aanmelding), peildatum)], in: nieuw, door: "school", vandaag: peildatum)
+        try await demo.runner.catchUp()
+        #expect(try await overzichten.trajecten(regio: regio, op: peildatum).map(\.id) == (warm.map(\.id) + [nieuw]).sorted())
+        let bekendOp = Datum("2026-06-01")!
+        #expect(try await overzichten.trajecten(regio: regio, op: peildatum, bekendOp: bekendOp)
+                == (try await demo.overzichten.trajecten(regio: regio, op: peildatum, bekendOp: bekendOp)))
+        #expect(try await overzichten.trajecten(regio: "Nergens", op: peildatum).isEmpty)
+        for cohortRegio in [regio, nil] {
+            let warmCohort = try await overzichten.cohort(regio: cohortRegio, schooljaar: Schooljaar(beginjaar: 2026), op: peildatum, bekendOp: nil)
+            #expect(!warmCohort.isEmpty)
+            #expect(warmCohort == (try await demo.overzichten.cohort(regio: cohortRegio, schooljaar: Schooljaar(beginjaar: 2026), op: peildatum, bekendOp: nil)))
+        }
     }
 
     @Test(.timeLimit(.minutes(3)))

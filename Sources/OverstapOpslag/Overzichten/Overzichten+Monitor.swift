@@ -32,12 +32,15 @@ extension Overzichten {
     /// The cases of `regio` (`nil`: all) expected to start in `schooljaar` and registered by
     /// `peildatum`, folded up to that day (as known on `bekendOp`).
     func cohort(regio: String?, schooljaar: Schooljaar, op peildatum: Datum, bekendOp: Datum?) async throws -> [Traject] {
-        try await Self.standen(tot: peildatum, bekendOp: bekendOp, cache: cache, op: pool) { kolommen in
-            """
-            SELECT \(unsafeRaw: kolommen) FROM trajecten
-            WHERE (\(regio)::text IS NULL OR regio = \(regio)) AND aangemeld_op <= \(peildatum)
-              AND verwachte_startdatum BETWEEN \(schooljaar.eersteDag) AND \(schooljaar.laatsteDag)
-            """
+        let (van, tot) = (schooljaar.eersteDag, schooljaar.laatsteDag)
+        return try await Self.standen(tot: peildatum, bekendOp: bekendOp, cache: cache, op: pool) { kolommen in
+            // A statement for each, not `(regio IS NULL OR regio = …)`: the heads are prepared, and
+            // a generic plan of that would read the whole table for one region too.
+            if let regio {
+                "SELECT \(unsafeRaw: kolommen) FROM trajecten WHERE regio = \(regio) AND aangemeld_op <= \(peildatum) AND verwachte_startdatum BETWEEN \(van) AND \(tot)"
+            } else {
+                "SELECT \(unsafeRaw: kolommen) FROM trajecten WHERE aangemeld_op <= \(peildatum) AND verwachte_startdatum BETWEEN \(van) AND \(tot)"
+            }
         }.trajecten
     }
 

@@ -178,10 +178,11 @@ public struct Overzichten: Sendable {
     /// the query) as they stood on `peildatum`, as `standen(…on:…)` gives them, read on `pool`.
     /// A list asked again with nothing changed since costs one statement: its heads alone, outside
     /// a transaction (one statement sees one snapshot), when every case's snapshot holds on
-    /// `peildatum` and is in `cache` at that version (prepared: parsed and planned once per
-    /// connection). Otherwise, or with `bekendOp`, all of it runs
-    /// in a REPEATABLE READ transaction (the heads read again). Skipping `BEGIN` and `COMMIT` lifted
-    /// a list over HTTP by a tenth (issue 17).
+    /// `peildatum` and is in `cache` at that version (prepared: parsed once per connection, so
+    /// `selectie` binds every value and puts none in raw). Otherwise, or with `bekendOp` or an
+    /// empty cache, all of it runs in a REPEATABLE READ transaction (after a miss, the heads are
+    /// read again). Skipping `BEGIN` and `COMMIT` lifted a list over HTTP by about a sixth (issue
+    /// 17, decision 0023).
     static func standen(tot peildatum: Datum?, bekendOp: Datum? = nil, cache: StandCache, op pool: PostgresPool,
                         selectie: (_ kolommen: String) -> PostgresQuery) async throws -> Herleid
     {
@@ -195,7 +196,7 @@ public struct Overzichten: Sendable {
                 guard kop.houdt(op: peildatum), let traject = cache.traject(kop.trajectID, versie: kop.versie) else { break }
                 standen.append(traject)
             }
-            if !koppen.isEmpty, standen.count == koppen.count { return Herleid(trajecten: standen, onleesbaar: []) }
+            if standen.count == koppen.count { return Herleid(trajecten: standen, onleesbaar: []) }
         }
         return try await pool.withTransaction(.repeatableRead) { connection in
             try await standen(tot: peildatum, bekendOp: bekendOp, cache: cache, on: connection) { try await connection.query(selectie($0)) }
