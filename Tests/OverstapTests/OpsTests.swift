@@ -204,7 +204,7 @@ import Proces
         var uitvoer: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
         init(_ db: TestDatabase, env: [String: String] = [:]) async throws {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            try Data().write(to: log)
             proces.executableURL = URL(fileURLWithPath: OpsTests.overstap)
             proces.arguments = ["serve", "--port", String(port)]
             proces.environment = ProcessInfo.processInfo.environment.merging(ServeTests.omgeving(db).merging(env) { $1 }) { $1 }
