@@ -165,12 +165,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// server session shared through a pooler a name always means the same statement (numbering
     /// them per connection would give one name to different statements there).
     static func statementName(_ sql: String) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var name = Array("overstap_".utf8)
-        for byte in SHA256.hash(data: Data(sql.utf8)).prefix(16) {
-            name += [hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
-        }
-        return String(decoding: name, as: UTF8.self)
+        String(decoding: hexDigits(Array(SHA256.hash(data: Data(sql.utf8)).prefix(16)), after: Array("overstap_".utf8)), as: UTF8.self)
     }
 
     /// Runs one or more statements without binds (the simple query protocol), e.g. a migration file.

@@ -97,15 +97,18 @@ extension Array: PostgresEncodable where Element: PostgresEncodable {
     }
 }
 
+/// `prefix`, then `bytes` as lower-case hex digits, two per byte (UTF-8).
+func hexDigits(_ bytes: some Collection<UInt8>, after prefix: [UInt8] = []) -> [UInt8] {
+    let digits = Array("0123456789abcdef".utf8)
+    var text = prefix
+    text.reserveCapacity(prefix.count + 2 * bytes.count)
+    for byte in bytes { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]] }
+    return text
+}
+
 /// `bytea`, exchanged in hex format (`\x0a1b…`).
 extension Data: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
-        text.reserveCapacity(2 + 2 * count)
-        for byte in self { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]] }
-        return String(decoding: text, as: UTF8.self)
-    }
+    public var postgresText: String? { String(decoding: hexDigits(self, after: [UInt8(ascii: "\\"), UInt8(ascii: "x")]), as: UTF8.self) }
 
     public init?(postgresText text: String) {
         // Straight from the string's own bytes, without copying the text: lists decode a snapshot per case.
