@@ -55,8 +55,7 @@ import Testing
             #expect(inTransactie?.sqlState == "26000")
         }
         // A name is its text's own, on every connection: a session that has the statement already
-        // (a pooler's session, prepared by another client) runs it as it is. Numbered names would
-        // have given this connection's first statement the name of the other's.
+        // (a pooler's session, prepared by another client) runs it as it is.
         let negen: PostgresQuery = "SELECT \(3)::int * 3 AS negen"
         #expect(PostgresConnection.statementName(negen.sql) == PostgresConnection.statementName("SELECT $1::int * 3 AS negen"))
         #expect(PostgresConnection.statementName(negen.sql) != PostgresConnection.statementName("SELECT $1::int * 4 AS negen"))
